@@ -1,0 +1,114 @@
+package dev.ordo.driver;
+
+import dev.ordo.driver.OrdoUrl.HostPort;
+import dev.ordo.driver.wire.ProtocolException;
+import dev.ordo.driver.wire.Request;
+import dev.ordo.driver.wire.Response;
+import java.io.IOException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Opens a session: tries each node of the URL in order and returns a
+ * connection to the first that accepts the handshake.
+ *
+ * <p>A node that answers with 57P01 (shutting down) or 57P03 (cannot serve
+ * yet) is skipped like an unreachable one; any other refusal (bad password,
+ * unknown database) ends the attempt at once, since another node would say the
+ * same.
+ */
+final class Connector {
+  private static final System.Logger LOG = System.getLogger(Connector.class.getName());
+
+  private Connector() {}
+
+  static OrdoConnection connect(OrdoUrl url, Properties props) throws SQLException {
+    int connectMillis = OrdoProperty.CONNECT_TIMEOUT.getSeconds(props) * 1000;
+    int socketMillis = OrdoProperty.SOCKET_TIMEOUT.getSeconds(props) * 1000;
+    int loginSeconds = OrdoProperty.LOGIN_TIMEOUT.isPresent(props)
+        ? OrdoProperty.LOGIN_TIMEOUT.getSeconds(props)
+        : DriverManager.getLoginTimeout();
+    long deadline = loginSeconds > 0 ? System.nanoTime() + loginSeconds * 1_000_000_000L : Long.MAX_VALUE;
+    Request.Hello hello = new Request.Hello(Request.VERSION, url.database(),
+        OrdoProperty.USER.get(props), OrdoProperty.PASSWORD.get(props), sessionProperties(props));
+
+    List<String> failures = new ArrayList<>();
+    Response.Error refusal = null;
+    for (HostPort node : url.nodes()) {
+      long remainingMillis = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
+      if (remainingMillis <= 0) {
+        failures.add(node + " (not tried: loginTimeout of " + loginSeconds + " s expired)");
+        continue;
+      }
+      int timeout = (int) Math.min(connectMillis > 0 ? connectMillis : Integer.MAX_VALUE, remainingMillis);
+      if (timeout == Integer.MAX_VALUE) {
+        timeout = 0;
+      }
+      Channel channel = null;
+      try {
+        channel = Channel.open(node, timeout);
+        Response r = channel.handshake(hello, timeout);
+        if (r instanceof Response.HelloOk ok) {
+          channel.setNetworkTimeout(socketMillis);
+          LOG.log(System.Logger.Level.DEBUG, "ordo: connected to {0} (node {1}, server {2}, backend {3})",
+              node, ok.nodeId(), ok.serverVersion(), ok.backend());
+          return new OrdoConnection(url, props, channel, ok);
+        }
+        channel.abort("refused the session");
+        if (!(r instanceof Response.Error e)) {
+          throw new ProtocolException("expected HelloOk or Error in answer to Hello, got "
+              + r.getClass().getSimpleName());
+        }
+        if (!isNodeUnavailable(e.sqlState())) {
+          throw SqlExceptions.create(e.sqlState(), e.message(), e.vendorCode(), null);
+        }
+        failures.add(node + " (" + e.message() + ")");
+        refusal = e;
+      } catch (ProtocolException e) {
+        closeQuietly(channel);
+        failures.add(node + " (answered with bytes that are not the Ordo protocol; is this an Ordo node? "
+            + e.getMessage() + ")");
+      } catch (IOException e) {
+        closeQuietly(channel);
+        failures.add(node + " (" + Channel.describe(e, timeout) + ")");
+      }
+      LOG.log(System.Logger.Level.DEBUG, "ordo: could not connect to {0}", failures.get(failures.size() - 1));
+    }
+    String message = (failures.size() == 1
+        ? "Could not connect to Ordo at " + failures.get(0)
+        : "Could not connect to Ordo at any of the " + failures.size() + " listed nodes: "
+            + String.join("; ", failures))
+        + ". Check that the node is running (./ordo serve) and the URL's host and port.";
+    if (refusal != null) { // some node answered but cannot serve: its SQLState says more than 08001
+      throw SqlExceptions.create(refusal.sqlState(), message, refusal.vendorCode(), null);
+    }
+    throw SqlExceptions.create(SqlState.UNABLE_TO_CONNECT, message);
+  }
+
+  /** 57P01 (shutting down) and 57P03 (not ready): another node may serve. */
+  static boolean isNodeUnavailable(String sqlState) {
+    return SqlState.ADMIN_SHUTDOWN.code().equals(sqlState) || SqlState.CANNOT_CONNECT_NOW.code().equals(sqlState);
+  }
+
+  /** The properties sent in the Hello: everything except the user and the password. */
+  static Map<String, String> sessionProperties(Properties props) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String k : props.stringPropertyNames()) {
+      if (!k.equals(OrdoProperty.USER.getName()) && !k.equals(OrdoProperty.PASSWORD.getName())) {
+        m.put(k, props.getProperty(k));
+      }
+    }
+    return m;
+  }
+
+  private static void closeQuietly(Channel channel) {
+    if (channel != null) {
+      channel.abort("failed during the handshake");
+    }
+  }
+}

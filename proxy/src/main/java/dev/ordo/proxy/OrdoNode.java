@@ -1,0 +1,135 @@
+package dev.ordo.proxy;
+
+import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.proxy.replica.Replica;
+import dev.ordo.proxy.server.ProxyServer;
+import dev.ordo.proxy.server.ServerSettings;
+import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.sequencer.RatisSequencer;
+import dev.ordo.sequencer.Sequencer;
+import dev.ordo.sequencer.SequencerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Ordo node: its log peer, its replicas and their appliers, and the proxy
+ * server clients connect to. Several nodes may run in one JVM (tests).
+ */
+public final class OrdoNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OrdoNode.class);
+  /** The version this node reports to drivers. */
+  public static final String VERSION = "0.1.0";
+
+  private final NodeConfig config;
+  private final Sequencer sequencer;
+  private final List<Replica> replicas;
+  private final Coordinator coordinator;
+  private final ProxyServer server;
+
+  private OrdoNode(NodeConfig config, Sequencer sequencer, List<Replica> replicas, Coordinator coordinator,
+      ProxyServer server) {
+    this.config = config;
+    this.sequencer = sequencer;
+    this.replicas = replicas;
+    this.coordinator = coordinator;
+    this.server = server;
+  }
+
+  /** Starts a node; returns once it listens (replicas catch up in the background, see {@link #awaitReady}). */
+  public static OrdoNode start(NodeConfig config) throws IOException, InterruptedException {
+    log.info("{}: starting Ordo {} with configuration:\n{}", config.nodeId(), VERSION, config.describe());
+    Files.createDirectories(config.dataDir());
+    Sequencer sequencer;
+    try {
+      sequencer = RatisSequencer.start(config.log());
+    } catch (SequencerException e) {
+      throw new IOException(config.nodeId() + ": cannot start the log peer: " + e.getMessage(), e);
+    }
+    long incarnation = System.currentTimeMillis();
+    List<Replica> replicas = new ArrayList<>();
+    Coordinator[] holder = new Coordinator[1];
+    for (ReplicaConfig rc : config.replicas()) {
+      replicas.add(new Replica(rc, sequencer, (r, e, o) -> holder[0].applied(r, e, o), config.replicaPoolSize(),
+          config.timeZone()));
+    }
+    Coordinator coordinator = new Coordinator(config.nodeId(), incarnation, sequencer, replicas,
+        config.writeTimeout(), Clock.systemUTC());
+    holder[0] = coordinator;
+    ProxyServer server = null;
+    try {
+      for (Replica r : replicas) {
+        r.start();
+      }
+      ServerSettings settings = new ServerSettings(config.nodeId(), config.database(),
+          config.user(), config.password(), VERSION, "H2");
+      server = new ProxyServer(config.bindHost(), config.port(), settings, new Analyzer(), coordinator,
+          config.handshakeTimeout());
+      return new OrdoNode(config, sequencer, replicas, coordinator, server);
+    } catch (InterruptedException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      replicas.forEach(Replica::stop);
+      sequencer.close();
+      throw e;
+    }
+  }
+
+  /** Waits until some replica is healthy and caught up. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (coordinator.canServe() && sequencer.leaderId() != null) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  /** The URL applications use to reach this node. */
+  public String jdbcUrl() {
+    String host = config.bindHost().equals("0.0.0.0") ? "127.0.0.1" : config.bindHost();
+    return "jdbc:ordo://" + host + ":" + port() + "/" + config.database();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public Sequencer sequencer() {
+    return sequencer;
+  }
+
+  public List<Replica> replicas() {
+    return List.copyOf(replicas);
+  }
+
+  /** One line on the node's state, for operators. */
+  public String status() {
+    return config.nodeId() + ": log leader " + sequencer.leaderId() + ", committed " + sequencer.committedIndex()
+        + "; replicas " + coordinator.describeReplicas();
+  }
+
+  /** Stops serving, stops the appliers, closes the log. Data stays on disk. */
+  @Override
+  public void close() {
+    log.info("{}: stopping", config.nodeId());
+    server.close();
+    replicas.forEach(Replica::stop);
+    sequencer.close();
+    log.info("{}: stopped", config.nodeId());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.ordo.proxy.cli;
+
+import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.sequencer.SequencerConfig;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code ordo} command line. */
+@Command(name = "ordo", mixinStandardHelpOptions = true, version = "Ordo " + OrdoNode.VERSION,
+    description = "Strictly serializable SQL over ordinary database replicas.",
+    subcommands = {OrdoCommand.Serve.class, CommandLine.HelpCommand.class})
+public final class OrdoCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new OrdoCommand());
+    File config = configFile(args);
+    if (config != null) {
+      cl.getSubcommands().get("serve").setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
+    }
+    int code = cl.execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  private static File configFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        return new File(args[i + 1]);
+      }
+      if (args[i].startsWith("--config=")) {
+        return new File(args[i].substring("--config=".length()));
+      }
+    }
+    return null;
+  }
+
+  /** {@code ordo serve}: runs one node until interrupted. */
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Starts an Ordo node and prints its JDBC URL.",
+          "With no options: the embedded default, one node with a single-peer log and three H2 replicas "
+              + "under ./ordo-data, listening on 127.0.0.1:" + NodeConfig.DEFAULT_PORT + "."})
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Properties file with any of these options as key=value (key = option name without "
+            + "dashes, e.g. port=6736, data-dir=/var/lib/ordo). Command-line options win.")
+    File config;
+
+    @Option(names = "--port", defaultValue = "" + NodeConfig.DEFAULT_PORT,
+        description = "Client port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "ordo-data", paramLabel = "DIR",
+        description = "Directory for the log and the embedded replicas (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+        description = "Address to listen on (default: ${DEFAULT-VALUE}). Listening beyond loopback? "
+            + "Set --user and --password.")
+    String bind;
+
+    @Option(names = "--raft-port", defaultValue = "0",
+        description = "Port of this node's log peer (default: client port + 1).")
+    int raftPort;
+
+    @Option(names = "--node-id", defaultValue = "n1", description = "This node's id (default: ${DEFAULT-VALUE}).")
+    String nodeId;
+
+    @Option(names = "--peers", split = ",", paramLabel = "ID=HOST:PORT",
+        description = "Every log peer of the cluster, this node included (default: this node alone).")
+    List<String> peers;
+
+    @Option(names = "--replicas", defaultValue = "3",
+        description = "Number of embedded H2 replicas under the data directory (default: ${DEFAULT-VALUE}).")
+    int replicaCount;
+
+    @Option(names = "--replica-url", paramLabel = "JDBC_URL",
+        description = "An H2 replica given by JDBC URL (repeatable); replaces the embedded replicas.")
+    List<String> replicaUrls;
+
+    @Option(names = "--database", defaultValue = NodeConfig.DEFAULT_DATABASE,
+        description = "Database name in the JDBC URL (default: ${DEFAULT-VALUE}).")
+    String database;
+
+    @Option(names = "--user", description = "User name clients must give (default: none required).")
+    String user;
+
+    @Option(names = "--password", description = "Password clients must give with --user "
+        + "(or set ORDO_PASSWORD).")
+    String password;
+
+    @Option(names = "--time-zone", defaultValue = "UTC",
+        description = "Time zone pinned on every replica connection (default: ${DEFAULT-VALUE}).")
+    String timeZone;
+
+    @Option(names = "--write-timeout", defaultValue = "PT60S",
+        description = "How long a write waits for its outcome (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration writeTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+      NodeConfig cfg = toConfig();
+      OrdoNode node = OrdoNode.start(cfg);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.close();
+        stopped.countDown();
+      }, "ordo-shutdown"));
+      if (node.awaitReady(Duration.ofSeconds(60))) {
+        System.out.println("Ordo is ready: " + node.jdbcUrl());
+      } else {
+        System.out.println("Ordo is listening at " + node.jdbcUrl() + " but not ready yet: " + node.status());
+      }
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+
+    NodeConfig toConfig() {
+      int rp = raftPort != 0 ? raftPort : port + 1;
+      NodeConfig cfg = NodeConfig.embedded(dataDir, bind, port, rp, replicaCount);
+      List<ReplicaConfig> replicas = cfg.replicas();
+      if (replicaUrls != null && !replicaUrls.isEmpty()) {
+        replicas = new ArrayList<>();
+        for (int i = 0; i < replicaUrls.size(); i++) {
+          replicas.add(new ReplicaConfig("r" + (i + 1), replicaUrls.get(i), null, null));
+        }
+      }
+      SequencerConfig log = cfg.log();
+      if (peers != null && !peers.isEmpty()) {
+        List<SequencerConfig.Peer> ps = peers.stream().map(SequencerConfig.Peer::parse).toList();
+        log = new SequencerConfig(nodeId, ps, log.groupName(), log.storageDir(), log.maxBatchPayloads(),
+            log.maxBatchBytes(), log.maxInFlight(), log.requestTimeout());
+      } else if (!nodeId.equals(log.peerId())) {
+        log = SequencerConfig.single(nodeId, bind, rp, log.storageDir());
+      }
+      String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
+      return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
+          user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout());
+    }
+  }
+}

@@ -1,0 +1,362 @@
+package dev.ordo.proxy.replica;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ordo.driver.wire.ProtocolException;
+import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.proxy.txn.Outcome;
+import dev.ordo.proxy.txn.TxnEntry;
+import dev.ordo.sequencer.LogChunk;
+import dev.ordo.sequencer.LogEntry;
+import dev.ordo.sequencer.LogPosition;
+import dev.ordo.sequencer.Sequencer;
+import dev.ordo.sequencer.SequencerException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica database and its applier: a thread that reads committed entries
+ * from the log and executes them on the replica in log order, one backend
+ * transaction per entry with its bookkeeping row (see {@link Bookkeeping}).
+ *
+ * <p>A replica that fails for reasons of its own (connection lost, database
+ * closed) is not healthy: it serves no reads and answers no client, and its
+ * applier retries the same entry until it succeeds, so it catches up from the
+ * log by itself. A restarted replica resumes after its last recorded entry.
+ */
+public final class Replica implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Replica.class);
+  private static final int CHUNK = 256;
+
+  /** Where a replica stands. */
+  public enum State { STARTING, HEALTHY, FAILING, STOPPED, FENCED }
+
+  private final ReplicaConfig config;
+  private final Sequencer sequencer;
+  private final ResultSink sink;
+  private final int poolSize;
+  private final String timeZone;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition advanced = lock.newCondition();
+
+  private volatile HikariDataSource pool;
+  private volatile Thread applier;
+  private volatile State state = State.STOPPED;
+  private volatile long appliedIndex;
+  private volatile LogPosition lastApplied = LogPosition.ZERO;
+  private volatile String lastProblem;
+
+  public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone) {
+    this.config = config;
+    this.sequencer = sequencer;
+    this.sink = sink;
+    this.poolSize = poolSize;
+    this.timeZone = timeZone;
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** Whether this replica may serve reads and answer clients. */
+  public boolean isHealthy() {
+    return state == State.HEALTHY;
+  }
+
+  /** The highest Raft index whose entries this replica has all committed. */
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  /** The position of the last entry this replica applied. */
+  public LogPosition lastApplied() {
+    return lastApplied;
+  }
+
+  /** The last problem the replica met, or null. */
+  public String lastProblem() {
+    return lastProblem;
+  }
+
+  /** Opens the pool and starts applying. Returns at once; the applier connects and catches up by itself. */
+  public void start() {
+    lock.lock();
+    try {
+      if (applier != null) {
+        return;
+      }
+      state = State.STARTING;
+      pool = newPool();
+      Thread t = Thread.ofPlatform().name("ordo-applier-" + config.name()).daemon(true).unstarted(this::run);
+      applier = t;
+      t.start();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops applying and closes the replica's connections. The data stays; {@link #start} resumes. */
+  public void stop() {
+    Thread t;
+    lock.lock();
+    try {
+      t = applier;
+      applier = null;
+      state = State.STOPPED;
+      advanced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (t != null) {
+      // No interrupt: an interrupted thread closes H2's file channel under every connection of that database.
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    HikariDataSource p = pool;
+    pool = null;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Waits until this replica has applied every entry up to {@code index}.
+   *
+   * @return true if it has, false on timeout or if the replica stopped being healthy
+   */
+  public boolean awaitApplied(long index, Duration timeout) throws InterruptedException {
+    if (appliedIndex >= index) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (appliedIndex < index) {
+        if (state == State.STOPPED || state == State.FENCED) {
+          return false;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        advanced.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A connection for reads (autocommit, READ COMMITTED). The caller closes it. */
+  public Connection readConnection() throws SQLException {
+    HikariDataSource p = pool;
+    if (p == null) {
+      throw new SQLException("replica " + config.name() + " is stopped", "57P03");
+    }
+    return p.getConnection();
+  }
+
+  private HikariDataSource newPool() {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("ordo-" + config.name());
+    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setUsername(config.user());
+    hc.setPassword(config.password());
+    hc.setMaximumPoolSize(poolSize);
+    hc.setMinimumIdle(1);
+    hc.setAutoCommit(true);
+    hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    hc.setConnectionInitSql("SET TIME ZONE '" + timeZone.replace("'", "''") + "'");
+    hc.setInitializationFailTimeout(-1);
+    hc.setConnectionTimeout(5_000);
+    return new HikariDataSource(hc);
+  }
+
+  private void run() {
+    Connection conn = null;
+    long backoffMs = 50;
+    try {
+      while (applier == Thread.currentThread()) {
+        try {
+          if (conn == null) {
+            conn = connect();
+            backoffMs = 50;
+          }
+          applyAvailable(conn);
+        } catch (ReplicaFault | SQLException e) {
+          lastProblem = e.getMessage();
+          if (state != State.FENCED) {
+            state = State.FAILING;
+          }
+          log.warn("{}: {}; retrying in {} ms", config.name(), e.getMessage(), backoffMs);
+          closeQuietly(conn);
+          conn = null;
+          pause(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, 2_000);
+        } catch (FencedException e) {
+          state = State.FENCED;
+          lastProblem = e.getMessage();
+          log.error("{}: fenced: {}. It serves nothing until an operator repairs it.", config.name(),
+              e.getMessage());
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(conn);
+      lock.lock();
+      try {
+        advanced.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Sleeps, waking early when the replica is stopped. */
+  private void pause(long ms) throws InterruptedException {
+    lock.lock();
+    try {
+      if (applier == Thread.currentThread()) {
+        advanced.await(ms, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    HikariDataSource p = pool;
+    if (p == null) {
+      throw new SQLException("pool closed");
+    }
+    Connection c = p.getConnection();
+    try {
+      Bookkeeping.install(c);
+      LogPosition last = Bookkeeping.lastApplied(c);
+      if (last.compareTo(lastApplied) != 0) {
+        log.info("{}: resuming after log position {}", config.name(), last);
+      }
+      lastApplied = last;
+      setApplied(Math.max(appliedIndex, last.sub() >= 0 ? last.index() - 1 : 0));
+      return c;
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /** Applies every committed entry not applied yet, then waits briefly for more. */
+  private void applyAvailable(Connection conn)
+      throws ReplicaFault, SQLException, InterruptedException, FencedException {
+    long next = Math.max(lastApplied.index(), 1);
+    if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
+      markHealthyIfCaughtUp();
+      return;
+    }
+    LogChunk chunk;
+    try {
+      chunk = sequencer.read(next, CHUNK);
+    } catch (SequencerException e) {
+      throw new ReplicaFault("cannot read the log at index " + next + ": " + e.getMessage(), e);
+    }
+    List<LogEntry> entries = chunk.entries();
+    for (int i = 0; i < entries.size(); i++) {
+      LogEntry e = entries.get(i);
+      if (e.position().isAfter(lastApplied)) {
+        apply(conn, e);
+      }
+      boolean lastOfIndex = i + 1 == entries.size() || entries.get(i + 1).position().index() != e.position().index();
+      if (lastOfIndex) {
+        setApplied(e.position().index());
+      }
+    }
+    setApplied(chunk.nextIndex() - 1);
+    markHealthyIfCaughtUp();
+  }
+
+  private void apply(Connection conn, LogEntry e) throws ReplicaFault, SQLException, FencedException {
+    TxnEntry txn;
+    try {
+      txn = TxnEntry.decode(e.payload());
+    } catch (ProtocolException pe) {
+      throw new FencedException("log entry " + e.position() + " cannot be decoded: " + pe.getMessage());
+    }
+    Outcome outcome;
+    if (state == State.FAILING || state == State.STARTING) {
+      // After a failure the last entry may have committed before the connection broke.
+      Outcome recorded = Bookkeeping.recorded(conn, e.position());
+      outcome = recorded != null ? recorded : EntryExecutor.execute(conn, txn, e.position());
+    } else {
+      outcome = EntryExecutor.execute(conn, txn, e.position());
+    }
+    lastApplied = e.position();
+    sink.applied(config.name(), txn, outcome);
+  }
+
+  private void markHealthyIfCaughtUp() {
+    if ((state == State.FAILING || state == State.STARTING) && appliedIndex >= sequencer.committedIndex()) {
+      if (state == State.FAILING) {
+        log.info("{}: healthy again at index {}", config.name(), appliedIndex);
+      }
+      state = State.HEALTHY;
+      lastProblem = null;
+      signal();
+    }
+  }
+
+  private void setApplied(long index) {
+    if (index > appliedIndex) {
+      appliedIndex = index;
+      signal();
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      advanced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Broken already.
+      }
+    }
+  }
+
+  /** The replica cannot go on without an operator. */
+  private static final class FencedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    FencedException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.ordo.proxy.server;
+
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.ProtocolException;
+import dev.ordo.driver.wire.Request;
+import dev.ordo.driver.wire.Response;
+import dev.ordo.proxy.session.Session;
+import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.txn.Coordinator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: checks the hello (magic, version, database,
+ * credentials), then runs the session's requests one at a time, in order, on
+ * virtual threads. Malformed bytes close this connection and nothing else.
+ */
+final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+  static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
+  private static final AtomicLong SESSION_IDS = new AtomicLong();
+
+  private final ServerSettings settings;
+  private final Analyzer analyzer;
+  private final Coordinator coordinator;
+  private final ExecutorService executor;
+  private final ReentrantLock queueLock = new ReentrantLock();
+  private final Queue<Request> queue = new ArrayDeque<>();
+  private boolean draining;
+  private Session session;
+  private String sessionId;
+
+  ConnectionHandler(ServerSettings settings, Analyzer analyzer, Coordinator coordinator, ExecutorService executor) {
+    this.settings = settings;
+    this.analyzer = analyzer;
+    this.coordinator = coordinator;
+    this.executor = executor;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Request msg) {
+    if (session == null) {
+      hello(ctx, msg);
+      return;
+    }
+    if (msg instanceof Request.Close) {
+      ctx.close();
+      return;
+    }
+    boolean start;
+    queueLock.lock();
+    try {
+      queue.add(msg);
+      start = !draining;
+      draining = true;
+    } finally {
+      queueLock.unlock();
+    }
+    if (start) {
+      executor.execute(() -> drain(ctx));
+    }
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    while (true) {
+      Request next;
+      queueLock.lock();
+      try {
+        next = queue.poll();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+      } finally {
+        queueLock.unlock();
+      }
+      Response r = session.handle(next);
+      if (ctx.channel().isActive()) {
+        ctx.writeAndFlush(r);
+      }
+    }
+  }
+
+  private void hello(ChannelHandlerContext ctx, Request msg) {
+    if (!(msg instanceof Request.Hello h)) {
+      reject(ctx, SqlState.PROTOCOL_VIOLATION, "the first message must be Hello, got "
+          + msg.getClass().getSimpleName());
+      return;
+    }
+    if (h.version() != Request.VERSION) {
+      reject(ctx, SqlState.CONNECTION_REJECTED, "protocol version " + h.version() + " is not supported; node "
+          + settings.nodeId() + " speaks version " + Request.VERSION + ". Use a matching Ordo driver.");
+      return;
+    }
+    if (h.database() != null && !h.database().isEmpty() && !h.database().equals(settings.database())) {
+      reject(ctx, "3D000", "database '" + h.database() + "' does not exist on node " + settings.nodeId()
+          + "; it serves '" + settings.database() + "' (jdbc:ordo://host:port/" + settings.database() + ")");
+      return;
+    }
+    if (settings.user() != null && !(settings.user().equals(h.user()) && passwordMatches(h.password()))) {
+      log.warn("{}: authentication failed for user '{}' from {}", settings.nodeId(), h.user(),
+          ctx.channel().remoteAddress());
+      reject(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user '" + h.user()
+          + "' on node " + settings.nodeId());
+      return;
+    }
+    if (ctx.pipeline().get(HANDSHAKE_TIMEOUT) != null) {
+      ctx.pipeline().remove(HANDSHAKE_TIMEOUT);
+    }
+    sessionId = settings.nodeId() + "/s" + SESSION_IDS.incrementAndGet();
+    session = new Session(sessionId, analyzer, coordinator);
+    log.debug("{}: opened for {} from {}", sessionId, h.user(), ctx.channel().remoteAddress());
+    ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend()));
+  }
+
+  private boolean passwordMatches(String given) {
+    byte[] a = settings.password().getBytes(StandardCharsets.UTF_8);
+    byte[] b = (given == null ? "" : given).getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(a, b);
+  }
+
+  private static void reject(ChannelHandlerContext ctx, SqlState state, String message) {
+    reject(ctx, state.code(), message);
+  }
+
+  private static void reject(ChannelHandlerContext ctx, String state, String message) {
+    ctx.writeAndFlush(new Response.Error(state, message)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof ProtocolException || root instanceof TooLongFrameException) {
+      log.warn("{}: closing connection from {}: {}", settings.nodeId(), ctx.channel().remoteAddress(),
+          root.getMessage());
+    } else if (root instanceof ReadTimeoutException) {
+      log.warn("{}: closing connection from {}: no Hello within the handshake timeout", settings.nodeId(),
+          ctx.channel().remoteAddress());
+    } else if (root instanceof SocketException || root instanceof java.io.IOException) {
+      log.debug("{}: connection from {} failed: {}", settings.nodeId(), ctx.channel().remoteAddress(), root.toString());
+    } else {
+      log.error("{}: unexpected error on connection from {}", settings.nodeId(), ctx.channel().remoteAddress(), root);
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (sessionId != null) {
+      log.debug("{}: closed", sessionId);
+    }
+    super.channelInactive(ctx);
+  }
+}

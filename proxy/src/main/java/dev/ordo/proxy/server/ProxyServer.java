@@ -1,0 +1,89 @@
+package dev.ordo.proxy.server;
+
+import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.txn.Coordinator;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client-facing server: Netty decodes frames on its event loop and hands
+ * each request to its session on a virtual thread (blocking work never runs on
+ * the event loop). See {@code docs/protocol.md} for the framing.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+  /** Largest frame accepted from a client; larger ones close the connection. */
+  static final int MAX_FRAME = 256 << 20;
+
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final Channel channel;
+
+  /**
+   * Binds and starts serving.
+   *
+   * @param settings what the connection handler needs
+   */
+  public ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer,
+      Coordinator coordinator, Duration handshakeTimeout) throws InterruptedException {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(ConnectionHandler.HANDSHAKE_TIMEOUT,
+                    new ReadTimeoutHandler(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4))
+                .addLast(new LengthFieldPrepender(4))
+                .addLast(new ResponseEncoder())
+                .addLast(new RequestDecoder())
+                .addLast(new ConnectionHandler(settings, analyzer, coordinator, virtualThreads));
+          }
+        });
+    try {
+      channel = b.bind(host, port).sync().channel();
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+    log.info("{}: listening for clients on {}", settings.nodeId(), channel.localAddress());
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // No interrupts: they would close H2's file channels under the replicas' connections.
+    virtualThreads.shutdown();
+  }
+}

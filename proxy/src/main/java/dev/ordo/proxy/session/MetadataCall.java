@@ -1,0 +1,179 @@
+package dev.ordo.proxy.session;
+
+import dev.ordo.driver.SqlExceptions;
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.ColumnInfo;
+import dev.ordo.driver.wire.Request;
+import dev.ordo.driver.wire.ResultData;
+import dev.ordo.driver.wire.Response;
+import dev.ordo.proxy.replica.Jdbc;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Answers a driver's {@link DatabaseMetaData} call with the replica's own
+ * metadata: the method of the same name and arity is invoked on the replica.
+ * Methods that return a result set answer with its rows, without Ordo's
+ * internal schema; scalar methods answer with one row of one column.
+ */
+final class MetadataCall {
+  private static final String INTERNAL_SCHEMA = "ORDO";
+  private static final Set<String> SCHEMA_COLUMNS = Set.of("TABLE_SCHEM", "PKTABLE_SCHEM", "FKTABLE_SCHEM");
+
+  private MetadataCall() {}
+
+  static Response invoke(DatabaseMetaData md, Request.Metadata call) throws SQLException {
+    Method m = find(call.method(), call.args().size());
+    Object[] args = new Object[call.args().size()];
+    Class<?>[] types = m.getParameterTypes();
+    for (int i = 0; i < args.length; i++) {
+      args[i] = convert(call.args().get(i), types[i], call.method(), i);
+    }
+    if (call.method().equals("getTables") && args[3] instanceof String[] wanted) {
+      args[3] = withBaseTable(wanted);
+    }
+    Object result;
+    try {
+      result = m.invoke(md, args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof SQLException se) {
+        throw se;
+      }
+      throw SqlExceptions.create(SqlState.INTERNAL_ERROR, "DatabaseMetaData." + call.method()
+          + " failed on the replica: " + e.getCause(), e.getCause());
+    } catch (IllegalAccessException e) {
+      throw SqlExceptions.create(SqlState.INTERNAL_ERROR, "DatabaseMetaData." + call.method() + ": " + e, e);
+    }
+    if (result instanceof ResultSet rs) {
+      try (rs) {
+        return new Response.Rows(standardTableType(withoutInternal(Jdbc.materialise(rs, 0))));
+      }
+    }
+    ColumnInfo col = ColumnInfo.simple("VALUE", typeOf(result), result == null ? "NULL" : result.getClass()
+        .getSimpleName(), result == null ? "java.lang.Object" : result.getClass().getName());
+    return new Response.Rows(new ResultData(List.of(col), List.<Object[]>of(new Object[] {result})));
+  }
+
+  private static Method find(String name, int arity) throws SQLException {
+    if (name.equals("getConnection") || name.startsWith("unwrap") || name.startsWith("isWrapperFor")) {
+      throw notAMetadataCall(name, arity);
+    }
+    for (Method m : DatabaseMetaData.class.getMethods()) {
+      if (m.getName().equals(name) && m.getParameterCount() == arity) {
+        return m;
+      }
+    }
+    throw notAMetadataCall(name, arity);
+  }
+
+  private static SQLException notAMetadataCall(String name, int arity) {
+    return SqlExceptions.create(SqlState.FEATURE_NOT_SUPPORTED,
+        "DatabaseMetaData has no method " + name + " with " + arity + " arguments that the node can answer");
+  }
+
+  private static Object convert(Object v, Class<?> type, String method, int i) throws SQLException {
+    if (v == null || type.isInstance(v)) {
+      return v;
+    }
+    if (type == int.class && v instanceof Number n) {
+      return n.intValue();
+    }
+    if (type == boolean.class && v instanceof Boolean) {
+      return v;
+    }
+    if (type == String[].class && v instanceof Object[] a) {
+      String[] s = new String[a.length];
+      for (int k = 0; k < a.length; k++) {
+        s[k] = a[k] == null ? null : a[k].toString();
+      }
+      return s;
+    }
+    if (type == int[].class && v instanceof Object[] a) {
+      int[] n = new int[a.length];
+      for (int k = 0; k < a.length; k++) {
+        n[k] = ((Number) a[k]).intValue();
+      }
+      return n;
+    }
+    throw SqlExceptions.create(SqlState.INVALID_PARAMETER_VALUE, "DatabaseMetaData." + method + ": argument "
+        + (i + 1) + " is a " + v.getClass().getSimpleName() + ", expected " + type.getSimpleName());
+  }
+
+  private static int typeOf(Object v) {
+    if (v instanceof Boolean) {
+      return Types.BOOLEAN;
+    } else if (v instanceof Integer) {
+      return Types.INTEGER;
+    } else if (v instanceof Long) {
+      return Types.BIGINT;
+    }
+    return Types.VARCHAR;
+  }
+
+  /**
+   * JDBC applications and workload harnesses ask for, and expect, table type
+   * {@code TABLE}; H2 2.x calls its tables {@code BASE TABLE} (the SQL standard
+   * name). Asking for either finds both, and tables are reported as {@code TABLE}.
+   */
+  private static String[] withBaseTable(String[] wanted) {
+    List<String> out = new ArrayList<>(List.of(wanted));
+    if (out.contains("TABLE") && !out.contains("BASE TABLE")) {
+      out.add("BASE TABLE");
+    } else if (out.contains("BASE TABLE") && !out.contains("TABLE")) {
+      out.add("TABLE");
+    }
+    return out.toArray(new String[0]);
+  }
+
+  private static ResultData standardTableType(ResultData data) {
+    int col = -1;
+    for (int i = 0; i < data.columns().size(); i++) {
+      if (data.columns().get(i).label().equalsIgnoreCase("TABLE_TYPE")) {
+        col = i;
+      }
+    }
+    if (col < 0) {
+      return data;
+    }
+    List<Object[]> rows = new ArrayList<>(data.rows().size());
+    for (Object[] row : data.rows()) {
+      Object[] copy = row.clone();
+      if ("BASE TABLE".equals(copy[col])) {
+        copy[col] = "TABLE";
+      }
+      rows.add(copy);
+    }
+    return new ResultData(data.columns(), rows);
+  }
+
+  /** Drops rows that describe Ordo's own schema. */
+  private static ResultData withoutInternal(ResultData data) {
+    List<Integer> schemaCols = new ArrayList<>();
+    for (int i = 0; i < data.columns().size(); i++) {
+      if (SCHEMA_COLUMNS.contains(data.columns().get(i).label().toUpperCase(java.util.Locale.ROOT))) {
+        schemaCols.add(i);
+      }
+    }
+    if (schemaCols.isEmpty()) {
+      return data;
+    }
+    List<Object[]> rows = new ArrayList<>(data.rows().size());
+    for (Object[] row : data.rows()) {
+      boolean internal = false;
+      for (int i : schemaCols) {
+        internal |= INTERNAL_SCHEMA.equalsIgnoreCase(String.valueOf(row[i]));
+      }
+      if (!internal) {
+        rows.add(row);
+      }
+    }
+    return new ResultData(data.columns(), rows);
+  }
+}

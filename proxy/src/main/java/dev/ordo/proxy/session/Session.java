@@ -1,0 +1,187 @@
+package dev.ordo.proxy.session;
+
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.KeyRequest;
+import dev.ordo.driver.wire.Request;
+import dev.ordo.driver.wire.Response;
+import dev.ordo.proxy.replica.Jdbc;
+import dev.ordo.proxy.sql.Analysis;
+import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.proxy.txn.Outcome;
+import dev.ordo.proxy.txn.TxnEntry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client session: turns each request into a read, a write through the log,
+ * a metadata call or a refusal, and answers it. Requests of one session are
+ * handled one at a time, in order.
+ */
+public final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final String id;
+  private final Analyzer analyzer;
+  private final Coordinator coordinator;
+
+  public Session(String id, Analyzer analyzer, Coordinator coordinator) {
+    this.id = id;
+    this.analyzer = analyzer;
+    this.coordinator = coordinator;
+  }
+
+  /** Answers one request (never {@code Hello} or {@code Close}, which the connection handles). */
+  public Response handle(Request request) {
+    try {
+      return switch (request) {
+        case Request.Execute e -> execute(e);
+        case Request.Batch b -> batch(b);
+        case Request.Metadata m -> coordinator.read(c -> MetadataCall.invoke(c.getMetaData(), m));
+        case Request.EndTxn t -> new Response.Ok();
+        case Request.Ping p -> ping();
+        case Request.Hello h -> error(SqlState.PROTOCOL_VIOLATION, "this session is already open; Hello is sent once");
+        case Request.Close c -> new Response.Ok();
+      };
+    } catch (SQLException e) {
+      return new Response.Error(nz(e.getSQLState()), e.getErrorCode(), e.getMessage(), -1);
+    } catch (RuntimeException e) {
+      log.error("{}: internal error handling {}", id, request.getClass().getSimpleName(), e);
+      return error(SqlState.INTERNAL_ERROR, "Ordo internal error while handling "
+          + request.getClass().getSimpleName() + ": " + e + ". The node's log has the stack trace.");
+    }
+  }
+
+  private Response ping() {
+    if (coordinator.canServe()) {
+      return new Response.Ok();
+    }
+    return error(SqlState.CANNOT_CONNECT_NOW, "no replica of this node is healthy: " + coordinator.describeReplicas());
+  }
+
+  private Response execute(Request.Execute e) throws SQLException {
+    Response refusal = refuseInteractive(e.flags());
+    if (refusal != null) {
+      return refusal;
+    }
+    Analysis a = analyzer.analyze(e.sql());
+    switch (a.kind()) {
+      case REFUSED:
+        return error(SqlState.FEATURE_NOT_SUPPORTED, "Ordo refuses this statement: " + a.reason() + ".");
+      case TRANSACTION_CONTROL:
+        return transactionControl(a);
+      case READ:
+        return read(e);
+      default:
+        break;
+    }
+    if ((e.flags() & Request.FLAG_READ_ONLY) != 0) {
+      return error(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot run a write in a read-only connection ("
+          + a.reason() + "); call Connection.setReadOnly(false) first");
+    }
+    Outcome o = coordinator.write(a.globalLock(), false, e.keys(),
+        List.of(new TxnEntry.Statement(e.sql(), e.params())));
+    if (o instanceof Outcome.Failed f) {
+      return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
+    }
+    Outcome.Committed c = (Outcome.Committed) o;
+    if (c.rows() != null) {
+      return new Response.Rows(c.rows());
+    }
+    return new Response.Update(c.counts()[0], e.keys().kind() == KeyRequest.Kind.NONE ? null : c.keys());
+  }
+
+  private Response read(Request.Execute e) throws SQLException {
+    return coordinator.read(c -> {
+      c.setReadOnly(true);
+      try (Statement st = e.params().isEmpty() ? c.createStatement() : c.prepareStatement(e.sql())) {
+        st.setMaxRows(Math.max(0, e.maxRows()));
+        boolean rows;
+        if (st instanceof PreparedStatement ps) {
+          Jdbc.bind(ps, e.params());
+          rows = ps.execute();
+        } else {
+          rows = st.execute(e.sql());
+        }
+        if (!rows) {
+          return new Response.Update(st.getLargeUpdateCount(), null);
+        }
+        try (ResultSet rs = st.getResultSet()) {
+          return new Response.Rows(Jdbc.materialise(rs, e.maxRows()));
+        }
+      } finally {
+        c.setReadOnly(false);
+      }
+    });
+  }
+
+  private Response batch(Request.Batch b) throws SQLException {
+    Response refusal = refuseInteractive(b.flags());
+    if (refusal != null) {
+      return refusal;
+    }
+    boolean global = false;
+    List<TxnEntry.Statement> stmts = new ArrayList<>(b.items().size());
+    for (int i = 0; i < b.items().size(); i++) {
+      Request.BatchItem item = b.items().get(i);
+      Analysis a = analyzer.analyze(item.sql());
+      if (a.kind() == Analysis.Kind.REFUSED || a.kind() == Analysis.Kind.TRANSACTION_CONTROL) {
+        return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i
+            + " is refused: " + a.reason() + "; a batch runs as one transaction and may hold only data changes", i);
+      }
+      if ((b.flags() & Request.FLAG_READ_ONLY) != 0 && !a.isRead()) {
+        return new Response.Error(SqlState.READ_ONLY_SQL_TRANSACTION.code(), 0, "batch item " + i
+            + " is a write in a read-only connection; call Connection.setReadOnly(false) first", i);
+      }
+      global |= a.globalLock();
+      stmts.add(new TxnEntry.Statement(item.sql(), item.params()));
+    }
+    if (stmts.isEmpty()) {
+      return new Response.BatchDone(new long[0], null);
+    }
+    Outcome o = coordinator.write(global, true, b.keys(), stmts);
+    if (o instanceof Outcome.Failed f) {
+      return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), f.statement());
+    }
+    Outcome.Committed c = (Outcome.Committed) o;
+    return new Response.BatchDone(c.counts(), b.keys().kind() == KeyRequest.Kind.NONE ? null : c.keys());
+  }
+
+  private static Response refuseInteractive(int flags) {
+    if ((flags & Request.FLAG_AUTOCOMMIT) == 0) {
+      return error(SqlState.FEATURE_NOT_SUPPORTED, "Interactive transactions (autocommit off) are not supported "
+          + "by this Ordo yet, and Ordo never runs them with weaker guarantees. Use autocommit statements or a "
+          + "JDBC batch (one atomic transaction), or call Connection.setAutoCommit(true).");
+    }
+    return null;
+  }
+
+  private static Response transactionControl(Analysis a) {
+    String what = a.reason().toUpperCase(Locale.ROOT);
+    if (what.equals("COMMIT") || what.equals("END") || what.equals("ROLLBACK") || what.equals("ABORT")) {
+      // Autocommit mode: there is no open transaction; like PostgreSQL, this does nothing.
+      return new Response.Update(0, null);
+    }
+    if (what.startsWith("SET TRANSACTION") || what.startsWith("SET SESSION")) {
+      // Every Ordo transaction is strictly serializable; a weaker level is granted as this stronger one.
+      return new Response.Update(0, null);
+    }
+    return error(SqlState.FEATURE_NOT_SUPPORTED, what + " as SQL is not supported: interactive transactions are "
+        + "not supported by this Ordo yet. Use autocommit statements or a JDBC batch (one atomic transaction).");
+  }
+
+  private static Response error(SqlState state, String message) {
+    return new Response.Error(state.code(), message);
+  }
+
+  private static String nz(String state) {
+    return state == null ? SqlState.INTERNAL_ERROR.code() : state;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.ordo.proxy.sql;
+
+import java.util.Set;
+
+/**
+ * What the analyzer learned about one statement.
+ *
+ * @param kind how the statement is routed
+ * @param parsed whether Calcite parsed it (if not, it is a {@link Kind#WRITE} under the global lock)
+ * @param globalLock whether the statement must run alone (DDL, unparseable or unknown statements)
+ * @param tablesRead tables the statement reads (upper-cased, possibly schema-qualified)
+ * @param tablesWritten tables the statement writes
+ * @param reason a short phrase saying why it was classified so, shown by {@code EXPLAIN ORDO} later
+ */
+public record Analysis(
+    Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten, String reason) {
+
+  /** How a statement is routed. */
+  public enum Kind {
+    /** A pure read: served from the local replica at the linearizable read index. */
+    READ,
+    /** A write (DML, DDL, or anything not known to be a pure read): appended to the log. */
+    WRITE,
+    /** Transaction control written as SQL ({@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}, ...). */
+    TRANSACTION_CONTROL,
+    /** A statement Ordo refuses outright; {@link Analysis#reason()} says why. */
+    REFUSED
+  }
+
+  public Analysis {
+    tablesRead = Set.copyOf(tablesRead);
+    tablesWritten = Set.copyOf(tablesWritten);
+  }
+
+  public boolean isRead() {
+    return kind == Kind.READ;
+  }
+}

@@ -1,0 +1,277 @@
+package dev.ordo.proxy.sql;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlMerge;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+/**
+ * Classifies statements with Apache Calcite's Babel parser: pure reads, writes,
+ * transaction control, and refusals. Pure code, no I/O: thread-safe, results
+ * cached by SQL text.
+ *
+ * <p>A statement is a {@link Analysis.Kind#READ} only when it parses as a query
+ * and calls no function that may change state or whose body Ordo cannot see
+ * (sequence functions, unknown user functions). Everything else is a write and
+ * goes through the log; what cannot be parsed runs under the global lock.
+ */
+public final class Analyzer {
+  private static final int CACHE_LIMIT = 10_000;
+
+  /** Functions that change state even inside a SELECT. */
+  private static final Set<String> STATEFUL_FUNCTIONS = Set.of(
+      "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "NEXT_VALUE", "PG_ADVISORY_LOCK", "PG_ADVISORY_XACT_LOCK",
+      "PG_TRY_ADVISORY_LOCK", "SET_CONFIG", "LO_CREATE", "LO_IMPORT", "LO_UNLINK", "DISK_SPACE_USED", "FILE_WRITE",
+      "LOCK_MODE", "SESSION_ID", "TRANSACTION_ID", "LAST_INSERT_ID", "IDENTITY", "SCOPE_IDENTITY", "SLEEP",
+      "PG_SLEEP", "CANCEL_SESSION", "ABORT_SESSION", "FILE_READ", "LINK_SCHEMA", "DB_OBJECT_SQL");
+
+  /**
+   * Built-in functions of H2 and PostgreSQL that Calcite does not know but that only
+   * compute a value. Unknown functions may be user functions with side effects,
+   * so a query calling one is treated as a write.
+   */
+  private static final Set<String> PURE_BUILTINS = Set.of(
+      "NOW", "RAND", "RANDOM", "RANDOM_UUID", "UUID", "GEN_RANDOM_UUID", "LENGTH", "LEN", "CHAR_LENGTH", "CONCAT",
+      "CONCAT_WS", "SUBSTR", "SUBSTRING", "REPLACE", "IFNULL", "NVL", "NVL2", "ISNULL", "DATEADD", "DATEDIFF",
+      "DATE_TRUNC", "DATE_PART", "TO_CHAR", "TO_DATE", "TO_TIMESTAMP", "TO_NUMBER", "LEFT", "RIGHT", "LPAD", "RPAD",
+      "LTRIM", "RTRIM", "BTRIM", "STRPOS", "INSTR", "LOCATE", "POSITION", "REGEXP_REPLACE", "REGEXP_LIKE",
+      "REGEXP_SUBSTR", "SPLIT_PART", "STRING_AGG", "LISTAGG", "GROUP_CONCAT", "ARRAY_AGG", "ARRAY_LENGTH",
+      "CARDINALITY", "GREATEST", "LEAST", "DECODE", "MD5", "SHA256", "HASH", "ENCODE", "TRUNC", "TRUNCATE", "ROUND",
+      "SIGN", "LOG", "LOG10", "LN", "EXP", "POWER", "SQRT", "CEIL", "CEILING", "FLOOR", "MOD", "ABS", "PI",
+      "EXTRACT", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "DAYOFYEAR", "WEEK", "QUARTER",
+      "FORMATDATETIME", "PARSEDATETIME", "CURRENT_SCHEMA", "CURRENT_CATALOG", "CURRENT_DATABASE", "DATABASE",
+      "USER", "H2VERSION", "VERSION", "JSON_OBJECT", "JSON_ARRAY", "JSON_VALUE", "JSON_QUERY", "JSONB_BUILD_OBJECT",
+      "JSON_BUILD_OBJECT", "TO_JSON", "TO_JSONB", "ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE",
+      "LAST_VALUE", "NTILE", "BIT_AND", "BIT_OR", "BITAND", "BITOR", "BITXOR", "BOOL_AND", "BOOL_OR", "EVERY",
+      "ANY_VALUE", "STDDEV", "VARIANCE", "MEDIAN", "PERCENTILE_CONT", "PERCENTILE_DISC", "MODE", "ASCII", "CHR",
+      "CHAR", "INITCAP", "REPEAT", "REVERSE", "TRANSLATE", "SOUNDEX", "DIFFERENCE", "CAST", "CONVERT",
+      "COALESCE", "NULLIF", "CASEWHEN", "GENERATE_SERIES", "SYSTEM_RANGE", "UNNEST", "ARRAY_CONTAINS",
+      "ZERO", "TYPEOF", "PG_TYPEOF", "FORMAT", "QUOTE_IDENT", "QUOTE_LITERAL", "AGE", "MAKE_DATE",
+      "MAKE_TIMESTAMP", "CURRENT_SETTING", "OCTET_LENGTH", "BIT_LENGTH", "LOWER", "UPPER", "LCASE", "UCASE");
+
+  private final Map<String, Analysis> cache = new ConcurrentHashMap<>();
+  private final SqlParser.Config parserConfig = SqlParser.config()
+      .withParserFactory(SqlBabelParserImpl.FACTORY)
+      .withConformance(SqlConformanceEnum.BABEL)
+      .withQuoting(Quoting.DOUBLE_QUOTE)
+      .withUnquotedCasing(Casing.TO_UPPER)
+      .withQuotedCasing(Casing.UNCHANGED)
+      .withCaseSensitive(false);
+
+  /** Classifies one statement. */
+  public Analysis analyze(String sql) {
+    Analysis cached = cache.get(sql);
+    if (cached != null) {
+      return cached;
+    }
+    Analysis a = classify(sql);
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(sql, a);
+    return a;
+  }
+
+  private Analysis classify(String sql) {
+    String first = Lexer.firstKeywords(sql, 2);
+    Analysis lexical = classifyLexically(first);
+    if (lexical != null) {
+      return lexical;
+    }
+    SqlNode node;
+    try {
+      node = SqlParser.create(sql, parserConfig).parseStmt();
+    } catch (SqlParseException | RuntimeException e) {
+      return new Analysis(Analysis.Kind.WRITE, false, true, Set.of(), Set.of(),
+          "not parsed; runs as a write under the global lock");
+    }
+    return classifyParsed(node);
+  }
+
+  /** Statements recognised by their first keywords, before parsing. */
+  private static Analysis classifyLexically(String first) {
+    String[] words = first.split(" ");
+    String w0 = words[0];
+    String w1 = words.length > 1 ? words[1] : "";
+    switch (w0) {
+      case "BEGIN":
+      case "START":
+      case "COMMIT":
+      case "END":
+      case "ROLLBACK":
+      case "ABORT":
+      case "SAVEPOINT":
+      case "RELEASE":
+        return txnControl(w0);
+      case "SET":
+        if (w1.equals("AUTOCOMMIT") || w1.equals("TRANSACTION") || w1.equals("SESSION")) {
+          return txnControl(w0 + " " + w1);
+        }
+        return null;
+      case "SHUTDOWN":
+        return refused("SHUTDOWN would stop a replica database; stop the Ordo node instead");
+      case "CHECKPOINT":
+      case "BACKUP":
+        return refused(w0 + " acts on one replica's files, not on the replicated data; "
+            + "use the replica databases' own tools on each of them");
+      default:
+        return null;
+    }
+  }
+
+  private static Analysis txnControl(String what) {
+    return new Analysis(Analysis.Kind.TRANSACTION_CONTROL, true, false, Set.of(), Set.of(), what);
+  }
+
+  private static Analysis refused(String why) {
+    return new Analysis(Analysis.Kind.REFUSED, true, false, Set.of(), Set.of(), why);
+  }
+
+  private static Analysis classifyParsed(SqlNode node) {
+    SqlKind kind = node.getKind();
+    TableCollector tables = new TableCollector();
+    if (kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.ORDER_BY || kind == SqlKind.WITH
+        || kind == SqlKind.EXPLAIN || kind == SqlKind.DESCRIBE_TABLE || kind == SqlKind.DESCRIBE_SCHEMA) {
+      node.accept(tables);
+      if (tables.stateful != null) {
+        return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, Set.of(),
+            "query calls " + tables.stateful + ", which may change state; runs as a write");
+      }
+      if (tables.dml) {
+        return new Analysis(Analysis.Kind.WRITE, true, false, tables.read, tables.written,
+            "query contains a data change; runs as a write");
+      }
+      return new Analysis(Analysis.Kind.READ, true, false, tables.read, Set.of(), "pure read");
+    }
+    if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
+      node.accept(tables);
+      return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, tables.written,
+          kind.lowerName + " of " + String.join(", ", tables.written));
+    }
+    if (kind.belongsTo(SqlKind.DDL)) {
+      return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
+          "DDL (" + kind.lowerName + "); runs alone under the global lock");
+    }
+    return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
+        kind.lowerName + "; runs as a write under the global lock");
+  }
+
+  /** Collects tables read and written and notes calls that may change state. */
+  private static final class TableCollector extends SqlBasicVisitor<Void> {
+    final Set<String> read = new LinkedHashSet<>();
+    final Set<String> written = new LinkedHashSet<>();
+    final Set<String> cteNames = new LinkedHashSet<>();
+    String stateful;
+    boolean unknownFunction;
+    boolean dml;
+
+    @Override
+    public Void visit(SqlCall call) {
+      if (call instanceof SqlSelect select) {
+        addFrom(select.getFrom());
+      } else if (call instanceof SqlInsert insert) {
+        dml = true;
+        addTarget(insert.getTargetTable());
+      } else if (call instanceof SqlUpdate update) {
+        dml = true;
+        addTarget(update.getTargetTable());
+      } else if (call instanceof SqlDelete delete) {
+        dml = true;
+        addTarget(delete.getTargetTable());
+      } else if (call instanceof SqlMerge merge) {
+        dml = true;
+        addTarget(merge.getTargetTable());
+        addFrom(merge.getSourceTableRef());
+      } else if (call instanceof SqlWithItem item) {
+        cteNames.add(item.name.getSimple().toUpperCase(Locale.ROOT));
+      } else if (call.getKind() == SqlKind.NEXT_VALUE || call.getKind() == SqlKind.CURRENT_VALUE) {
+        stateful = call.getKind() == SqlKind.NEXT_VALUE ? "NEXT VALUE FOR" : "CURRENT VALUE FOR";
+      } else {
+        noteFunction(call.getOperator());
+      }
+      return super.visit(call);
+    }
+
+    @Override
+    public Void visit(SqlNodeList list) {
+      for (SqlNode n : list) {
+        if (n != null) {
+          n.accept(this);
+        }
+      }
+      return null;
+    }
+
+    private void noteFunction(SqlOperator op) {
+      if (!(op instanceof SqlFunction)) {
+        return;
+      }
+      String name = op.getName().toUpperCase(Locale.ROOT);
+      if (STATEFUL_FUNCTIONS.contains(name)) {
+        stateful = name + "()";
+      } else if (op instanceof SqlUnresolvedFunction && !PURE_BUILTINS.contains(name)) {
+        stateful = name + "() (not a known built-in function)";
+        unknownFunction = true;
+      }
+    }
+
+    private void addTarget(SqlNode target) {
+      String t = tableName(target);
+      if (t != null) {
+        written.add(t);
+      }
+    }
+
+    private void addFrom(SqlNode from) {
+      if (from == null) {
+        return;
+      }
+      if (from instanceof SqlIdentifier) {
+        String t = tableName(from);
+        if (t != null && !cteNames.contains(t)) {
+          read.add(t);
+        }
+      } else if (from instanceof SqlJoin join) {
+        addFrom(join.getLeft());
+        addFrom(join.getRight());
+      } else if (from.getKind() == SqlKind.AS && from instanceof SqlBasicCall as) {
+        addFrom(as.operand(0));
+      }
+    }
+
+    private static String tableName(SqlNode node) {
+      if (node instanceof SqlIdentifier id) {
+        return String.join(".", id.names).toUpperCase(Locale.ROOT);
+      }
+      if (node != null && node.getKind() == SqlKind.AS && node instanceof SqlBasicCall as) {
+        return tableName(as.operand(0));
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.ordo.proxy.txn;
+
+import dev.ordo.driver.SqlExceptions;
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.KeyRequest;
+import dev.ordo.proxy.replica.DeterministicErrors;
+import dev.ordo.proxy.replica.Replica;
+import dev.ordo.proxy.replica.ResultSink;
+import dev.ordo.sequencer.LogPosition;
+import dev.ordo.sequencer.Sequencer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes transactions: writes go through the log and are answered with the
+ * outcome computed by the first local replica that executes them; reads are
+ * served by a local replica once it has applied the linearizable read index.
+ */
+public final class Coordinator implements ResultSink {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  /** Work done on a replica connection. */
+  @FunctionalInterface
+  public interface ReadWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final String nodeId;
+  private final long incarnation;
+  private final Sequencer sequencer;
+  private final List<Replica> replicas;
+  private final Duration timeout;
+  private final Clock clock;
+  private final AtomicLong requestIds = new AtomicLong();
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+
+  public Coordinator(String nodeId, long incarnation, Sequencer sequencer, List<Replica> replicas,
+      Duration timeout, Clock clock) {
+    this.nodeId = nodeId;
+    this.incarnation = incarnation;
+    this.sequencer = sequencer;
+    this.replicas = List.copyOf(replicas);
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  /**
+   * Appends a one-shot transaction to the log and waits for its outcome on a local replica.
+   *
+   * @throws SQLException 08007 when the outcome cannot be known in time
+   */
+  public Outcome write(boolean globalLock, boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
+      throws SQLException {
+    long id = requestIds.incrementAndGet();
+    long micros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+    TxnEntry entry = new TxnEntry(nodeId, incarnation, id, micros, globalLock, batch, keys, statements);
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    waiting.put(id, result);
+    try {
+      LogPosition pos;
+      try {
+        pos = sequencer.append(entry.encode()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
+            "The outcome of this write is unknown: node " + nodeId + " could not get it committed to the log ("
+                + cause.getMessage() + "). It may still commit; check before retrying.", cause);
+      }
+      try {
+        return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
+            "This write is committed to the log at position " + pos + ", but no replica of node " + nodeId
+                + " executed it within " + timeout.toSeconds() + " s (" + describeReplicas()
+                + "); its result is unknown. It will be applied when a replica recovers.", e);
+      } catch (ExecutionException e) {
+        throw SqlExceptions.create(SqlState.INTERNAL_ERROR, "write failed: " + e.getCause(), e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
+          "interrupted while waiting for a write's outcome; it may still commit", e);
+    } finally {
+      waiting.remove(id);
+    }
+  }
+
+  @Override
+  public void applied(String replica, TxnEntry entry, Outcome outcome) {
+    if (entry.incarnation() == incarnation && entry.origin().equals(nodeId)) {
+      CompletableFuture<Outcome> f = waiting.get(entry.requestId());
+      if (f != null) {
+        f.complete(outcome);
+      }
+    }
+  }
+
+  /**
+   * Runs a read on a local replica that has applied the linearizable read index.
+   * Errors that are the statement's own (syntax, data) are thrown as they are; a
+   * replica's own failure makes the read move to another replica.
+   */
+  public <T> T read(ReadWork<T> work) throws SQLException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long readIndex = readIndex();
+    SQLException last = null;
+    try {
+      while (System.nanoTime() < deadline) {
+        Replica r = pick();
+        if (r == null) {
+          Thread.sleep(20);
+          continue;
+        }
+        if (!r.awaitApplied(readIndex, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          continue;
+        }
+        try (Connection c = r.readConnection()) {
+          return work.run(c);
+        } catch (SQLException e) {
+          if (DeterministicErrors.isDeterministic(e)) {
+            throw e;
+          }
+          last = e;
+          log.warn("{}: read on replica {} failed ({}); trying another replica", nodeId, r.name(), e.getMessage());
+          Thread.sleep(20);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SqlExceptions.create(SqlState.QUERY_CANCELED, "interrupted while waiting for a replica", e);
+    }
+    throw SqlExceptions.create(SqlState.CANNOT_CONNECT_NOW,
+        "No replica of node " + nodeId + " could serve this read at log index " + readIndex + " within "
+            + timeout.toSeconds() + " s (" + describeReplicas() + "). Retry when a replica is healthy.", last);
+  }
+
+  private long readIndex() throws SQLException {
+    try {
+      return sequencer.readIndex().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw SqlExceptions.create(SqlState.CANNOT_CONNECT_NOW,
+          "Node " + nodeId + " could not get a linearizable read index from the log (" + cause.getMessage()
+              + "); the log has no leader or no majority. Retry shortly.", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SqlExceptions.create(SqlState.QUERY_CANCELED, "interrupted while waiting for the read index", e);
+    }
+  }
+
+  /** A healthy replica, preferring the most advanced; round-robin among equals. */
+  private Replica pick() {
+    Replica best = null;
+    int n = replicas.size();
+    int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+    for (int i = 0; i < n; i++) {
+      Replica r = replicas.get((start + i) % n);
+      if (r.isHealthy() && (best == null || r.appliedIndex() > best.appliedIndex())) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  /** Whether some replica can serve. */
+  public boolean canServe() {
+    return replicas.stream().anyMatch(Replica::isHealthy);
+  }
+
+  /** One phrase per replica: name, state, applied index, last problem. */
+  public String describeReplicas() {
+    return replicas.stream()
+        .map(r -> r.name() + " " + r.state() + " at " + r.appliedIndex()
+            + (r.lastProblem() == null ? "" : " (" + r.lastProblem() + ")"))
+        .collect(Collectors.joining(", "));
+  }
+}

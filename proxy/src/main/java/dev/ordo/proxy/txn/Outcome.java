@@ -1,0 +1,27 @@
+package dev.ordo.proxy.txn;
+
+import dev.ordo.driver.wire.ResultData;
+
+/** What executing one log entry on a replica produced: the answer a client gets. */
+public sealed interface Outcome {
+
+  /**
+   * The transaction committed.
+   *
+   * @param counts one update count per statement (-1 for a statement that returned rows)
+   * @param keys generated keys, or null if none were asked for
+   * @param rows the rows of the last statement if it returned rows, else null
+   */
+  record Committed(long[] counts, ResultData keys, ResultData rows) implements Outcome {
+    public Committed {
+      counts = counts.clone();
+    }
+  }
+
+  /**
+   * The transaction failed with a deterministic error (the same on every replica) and was rolled back.
+   *
+   * @param statement index of the statement that failed
+   */
+  record Failed(String sqlState, int vendorCode, String message, int statement) implements Outcome {}
+}

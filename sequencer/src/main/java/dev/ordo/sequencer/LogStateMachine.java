@@ -1,0 +1,130 @@
+package dev.ordo.sequencer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of a {@link RatisSequencer}. It keeps nothing but
+ * the last applied index: the payloads stay in the Raft log, which is kept
+ * whole (no snapshots), and are read from there. After a restart Ratis
+ * replays the log into it, so the applied index climbs back to where it was.
+ *
+ * <p>{@link #query} answers with the last applied index, 8 bytes big-endian;
+ * with the servers' read option {@code LINEARIZABLE}, Ratis calls it only once
+ * this peer has applied the group's read index.
+ */
+final class LogStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(RatisSequencer.class);
+
+  private final String peerId;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition applied = lock.newCondition();
+  private volatile long lastApplied;
+  private volatile boolean closed;
+  private volatile String leaderId;
+
+  LogStateMachine(String peerId) {
+    this.peerId = peerId;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    advance(entry.getTerm(), entry.getIndex());
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /** Leader no-ops and configuration entries: applied without a transaction. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    advance(term, index);
+  }
+
+  private void advance(long term, long index) {
+    updateLastAppliedTermIndex(term, index);
+    lock.lock();
+    try {
+      if (index > lastApplied) {
+        lastApplied = index;
+      }
+      applied.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    ByteString index = UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(8).putLong(0, lastApplied).array());
+    return CompletableFuture.completedFuture(Message.valueOf(index));
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    String leader = newLeaderId == null ? null : newLeaderId.toString();
+    leaderId = leader;
+    LOG.info("{}: leader is now {}", peerId, leader);
+  }
+
+  /** The last leader Ratis told this peer about, or null. */
+  String leaderId() {
+    return leaderId;
+  }
+
+  long lastApplied() {
+    return lastApplied;
+  }
+
+  /** Waits until the applied index reaches {@code index}; false on timeout or close. */
+  boolean awaitApplied(long index, long timeoutNanos) throws InterruptedException {
+    if (lastApplied >= index) {
+      return true;
+    }
+    long remaining = timeoutNanos;
+    lock.lock();
+    try {
+      while (lastApplied < index) {
+        if (closed || remaining <= 0) {
+          return false;
+        }
+        remaining = applied.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    lock.lock();
+    try {
+      applied.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    super.close();
+  }
+
+  /** Decodes the 8-byte answer of {@link #query}. */
+  static long decodeIndex(ByteString content) {
+    if (content.size() != 8) {
+      throw new IllegalArgumentException("read index reply has " + content.size() + " bytes, expected 8");
+    }
+    return content.asReadOnlyByteBuffer().getLong();
+  }
+}

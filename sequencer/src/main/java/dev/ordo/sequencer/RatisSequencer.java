@@ -1,0 +1,380 @@
+package dev.ordo.sequencer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Sequencer} on Apache Ratis: this node's peer of a Raft group, over
+ * Netty, with its log on local disk.
+ *
+ * <h2>Group and storage</h2>
+ * The Raft group id is {@code UUID.nameUUIDFromBytes(groupName in UTF-8)}, so
+ * every peer of a cluster derives the same one. The Raft server listens on
+ * {@code config.self()}'s host and port and keeps its log in
+ * {@code storageDir/<group uuid>/}: {@link #start} formats that directory when
+ * it does not exist and recovers from it when it does (a restart resumes the
+ * log; Ratis replays it into the state machine). The log is kept whole: no
+ * snapshots, no purging.
+ *
+ * <h2>Appends</h2>
+ * Concurrent appends are batched: an append to an idle peer leaves at once;
+ * while up to {@code maxInFlight} Raft entries are in flight, new payloads queue
+ * and leave together, up to {@code maxBatchPayloads} payloads and
+ * {@code maxBatchBytes} encoded bytes per entry (see {@link BatchCodec} for the
+ * encoding; a payload larger than {@code maxBatchBytes} less 9 bytes of framing
+ * is refused). Each batch is one ordered asynchronous request of a Ratis
+ * client; the client retries it with the same call id, which the servers' retry
+ * cache deduplicates, until {@code requestTimeout} has passed; then its
+ * payloads fail with a {@link SequencerException}. A payload's future completes
+ * with {@code LogPosition(reply log index, place in batch)} only on a reply that
+ * reports success, which Ratis sends once the entry is committed and applied.
+ *
+ * <h2>Durability: the Ratis 3.3.0 keys set and why</h2>
+ * In Ratis 3.3.0 a log entry counts toward commit only once it is flushed: the
+ * leader counts its own {@code RaftLog.getFlushIndex()} with the followers'
+ * match indexes, and a follower answers an appendEntries only when the write
+ * futures of the appended entries complete, which happens when its flush index
+ * passes them ({@code SegmentedRaftLogWorker}). The flush index moves past an
+ * entry only after {@code FileChannel.force(false)} (fdatasync) returns, unless
+ * unsafe or asynchronous flush is enabled. So an append completes only after
+ * its entry is fsynced on a majority. The keys are set explicitly so that a
+ * change of default cannot weaken this:
+ * <ul>
+ *   <li>{@code raft.server.log.use.memory = false}: the log is on disk;
+ *   <li>{@code raft.server.log.unsafe-flush.enabled = false}: otherwise the
+ *       flush index advances before the fsync completes;
+ *   <li>{@code raft.server.log.async-flush.enabled = false}: flush on the log
+ *       worker thread, in order;
+ *   <li>{@code raft.server.log.force.sync.num = 128}: the most entries written
+ *       without a flush while more writes are queued; it bounds a group commit
+ *       and never lets an entry be acknowledged before its fsync;
+ *   <li>{@code raft.server.log.statemachine.data.sync = true}: a flush waits for
+ *       state-machine data (there is none here; set for safety);
+ *   <li>{@code raft.server.log.corruption.policy = EXCEPTION}: a corrupt log
+ *       stops the peer instead of silently truncating acknowledged entries.
+ * </ul>
+ * Other keys: {@code raft.server.read.option = LINEARIZABLE} (read index, also
+ * on followers); the log appender buffer, write buffer, segment size and
+ * pending-write limits are raised so that an entry of {@code maxBatchBytes}
+ * fits; the retry cache keeps call ids for at least twice {@code requestTimeout}
+ * so that retries are deduplicated; snapshots stay off.
+ *
+ * <h2>Reads</h2>
+ * {@link #committedIndex()} is the state machine's last applied index, and
+ * {@link #read} reads the Raft log of this peer directly (from its cache or from
+ * disk). {@link #readIndex()} sends a linearizable read-only request to this
+ * peer itself, so that followers serve it too (Ratis's read index protocol).
+ */
+public final class RatisSequencer implements Sequencer {
+  private static final Logger LOG = LoggerFactory.getLogger(RatisSequencer.class);
+
+  /** How long {@link #close()} waits for the Raft server to stop. */
+  private static final Duration SERVER_CLOSE_WAIT = Duration.ofSeconds(20);
+
+  private final SequencerConfig config;
+  private final RaftPeerId selfId;
+  private final LogStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftServer.Division division;
+  private final RaftClient writeClient;
+  private final RaftClient readClient;
+  private final AppendBatcher batcher;
+  private final ScheduledExecutorService timer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RatisSequencer(SequencerConfig config, RatisSettings settings, RaftPeerId selfId,
+      LogStateMachine stateMachine, RaftServer server, RaftServer.Division division, RaftClient writeClient,
+      RaftClient readClient) {
+    this.config = config;
+    this.selfId = selfId;
+    this.stateMachine = stateMachine;
+    this.server = server;
+    this.division = division;
+    this.writeClient = writeClient;
+    this.readClient = readClient;
+    this.batcher = new AppendBatcher(config.peerId(), config.maxBatchPayloads(), config.maxBatchBytes(),
+        config.maxInFlight(), settings.appendDeadline(), this::sendBatch, System::nanoTime);
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+        .daemon().name("ordo-sequencer-" + config.peerId() + "-timer").unstarted(r));
+    long period = settings.expiryPeriod().toMillis();
+    timer.scheduleWithFixedDelay(batcher::expire, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts this peer's Raft server and returns once it is running; it does not
+   * wait for a leader.
+   *
+   * @throws SequencerException if the storage cannot be prepared or the server
+   *     cannot start (the message names the peer, the address and the directory)
+   */
+  public static RatisSequencer start(SequencerConfig config) throws SequencerException {
+    return start(config, properties -> {});
+  }
+
+  /** {@link #start(SequencerConfig)} with extra server properties, for tests. */
+  static RatisSequencer start(SequencerConfig config, Consumer<RaftProperties> serverTuning)
+      throws SequencerException {
+    Objects.requireNonNull(config, "config");
+    RatisSettings settings = new RatisSettings(config);
+    RaftGroupId groupId = groupId(config.groupName());
+    List<RaftPeer> peers = new ArrayList<>();
+    for (SequencerConfig.Peer p : config.peers()) {
+      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(address(p)).build());
+    }
+    RaftGroup group = RaftGroup.valueOf(groupId, peers);
+    RaftPeerId selfId = RaftPeerId.valueOf(config.peerId());
+    String where = config.peerId() + " (" + address(config.self()) + ", storage " + config.storageDir() + ")";
+
+    Path groupDir = config.storageDir().resolve(groupId.getUuid().toString());
+    StartupOption option;
+    try {
+      Files.createDirectories(config.storageDir());
+      option = Files.isDirectory(groupDir) ? StartupOption.RECOVER : StartupOption.FORMAT;
+    } catch (IOException e) {
+      throw new SequencerException(config.peerId() + ": cannot create storage directory "
+          + config.storageDir() + ": " + e, e);
+    }
+    RaftProperties properties = settings.serverProperties();
+    serverTuning.accept(properties);
+    LOG.info("{}: starting Raft peer of group '{}' ({}) at {}, peers {}, {} {}, batches of at most {} payloads"
+            + " / {} bytes, {} in flight, request timeout {}",
+        config.peerId(), config.groupName(), groupId.getUuid(), address(config.self()), config.peers(),
+        option == StartupOption.FORMAT ? "formatting" : "recovering", groupDir,
+        config.maxBatchPayloads(), config.maxBatchBytes(), config.maxInFlight(), config.requestTimeout());
+
+    LogStateMachine stateMachine = new LogStateMachine(config.peerId());
+    RaftServer server = null;
+    RaftClient writeClient = null;
+    RaftClient readClient = null;
+    try {
+      server = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(stateMachine)
+          .setProperties(properties).setOption(option).build();
+      server.start();
+      RaftServer.Division division = server.getDivision(groupId);
+      writeClient = newClient(group, settings.clientProperties(config.maxInFlight()), settings);
+      readClient = newClient(group, settings.clientProperties(RatisSettings.MAX_OUTSTANDING_READS), settings);
+      return new RatisSequencer(config, settings, selfId, stateMachine, server, division, writeClient, readClient);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(config.peerId(), writeClient);
+      closeQuietly(config.peerId(), readClient);
+      closeQuietly(config.peerId(), server);
+      throw new SequencerException(where + ": cannot start the Raft peer: " + e, e);
+    }
+  }
+
+  private static RaftClient newClient(RaftGroup group, RaftProperties properties, RatisSettings settings) {
+    return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
+        .setProperties(properties).setRetryPolicy(settings.retryPolicy()).build();
+  }
+
+  /** The Raft group id of a group name: the same on every peer. */
+  static RaftGroupId groupId(String groupName) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String address(SequencerConfig.Peer p) {
+    String host = p.host().contains(":") && !p.host().startsWith("[") ? "[" + p.host() + "]" : p.host();
+    return host + ":" + p.port();
+  }
+
+  @Override
+  public String peerId() {
+    return config.peerId();
+  }
+
+  @Override
+  public CompletableFuture<LogPosition> append(byte[] payload) {
+    return batcher.append(payload);
+  }
+
+  private CompletableFuture<Long> sendBatch(byte[] batch) {
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
+    return writeClient.async().send(message).handle((reply, error) -> {
+      RaftClientReply r = reply;
+      if (error == null && (r == null || !r.isSuccess())) {
+        error = r == null ? new IllegalStateException("no reply") : r.getException();
+      }
+      if (error != null) {
+        throw new CompletionException(failure("append", error));
+      }
+      return r.getLogIndex();
+    });
+  }
+
+  @Override
+  public CompletableFuture<Long> readIndex() {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(failure("read index", new AlreadyClosedException("closed")));
+    }
+    try {
+      return readClient.async().sendReadOnly(Message.EMPTY, selfId).handle((reply, error) -> {
+        if (error == null && (reply == null || !reply.isSuccess())) {
+          error = reply == null ? new IllegalStateException("no reply") : reply.getException();
+        }
+        if (error != null) {
+          throw new CompletionException(failure("read index", error));
+        }
+        return LogStateMachine.decodeIndex(reply.getMessage().getContent());
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure("read index", e));
+    }
+  }
+
+  /** A SequencerException that names this peer and says what went wrong. */
+  private SequencerException failure(String what, Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof SequencerException se) {
+      return se;
+    }
+    if (closed.get() || e instanceof AlreadyClosedException) {
+      return new SequencerException(peerId() + ": " + what + " failed: the sequencer is closed"
+          + " (an append already sent may still commit)", e);
+    }
+    if (e instanceof RaftRetryFailureException) {
+      return new SequencerException(peerId() + ": " + what + " not done within " + config.requestTimeout()
+          + ": no leader, or the leader is unreachable (timeout; last leader known here: " + leaderId()
+          + "; an append may still commit): " + e.getMessage(), e);
+    }
+    return new SequencerException(peerId() + ": " + what + " failed (leader known here: " + leaderId() + "): " + e, e);
+  }
+
+  @Override
+  public long committedIndex() {
+    return stateMachine.lastApplied();
+  }
+
+  @Override
+  public boolean awaitCommitted(long index, Duration timeout) throws InterruptedException {
+    return stateMachine.awaitApplied(index, timeout.toNanos());
+  }
+
+  @Override
+  public LogChunk read(long fromIndex, int maxIndexes) throws SequencerException {
+    if (fromIndex < 1) {
+      throw new IllegalArgumentException("fromIndex: must be at least 1, got " + fromIndex);
+    }
+    if (maxIndexes < 1) {
+      throw new IllegalArgumentException("maxIndexes: must be at least 1, got " + maxIndexes);
+    }
+    if (closed.get()) {
+      throw new SequencerException(peerId() + ": cannot read: the sequencer is closed");
+    }
+    long last = Math.min(committedIndex(), fromIndex + Math.min(maxIndexes - 1L, Long.MAX_VALUE - fromIndex));
+    RaftLog log = division.getRaftLog();
+    List<LogEntry> entries = new ArrayList<>();
+    for (long i = fromIndex; i <= last; i++) {
+      LogEntryProto entry;
+      try {
+        entry = log.get(i);
+      } catch (IOException e) {
+        throw new SequencerException(peerId() + ": cannot read Raft index " + i + " from the log: " + e, e);
+      }
+      if (entry == null) {
+        throw new SequencerException(peerId() + ": Raft index " + i + " is not in the log (it starts at "
+            + log.getStartIndex() + ", committed " + committedIndex() + ")");
+      }
+      if (!entry.hasStateMachineLogEntry()) {
+        continue; // leader no-op, configuration or metadata: no payload
+      }
+      List<byte[]> payloads;
+      try {
+        payloads = BatchCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      } catch (IllegalArgumentException e) {
+        throw new SequencerException(peerId() + ": Raft index " + i + " does not hold an Ordo batch: "
+            + e.getMessage(), e);
+      }
+      for (int sub = 0; sub < payloads.size(); sub++) {
+        entries.add(new LogEntry(new LogPosition(i, sub), payloads.get(sub)));
+      }
+    }
+    return new LogChunk(entries, Math.max(fromIndex, last + 1));
+  }
+
+  @Override
+  public String leaderId() {
+    RaftPeerId leader = division.getInfo().getLeaderId();
+    return leader == null ? null : leader.toString();
+  }
+
+  /**
+   * Stops this peer: fails queued and in-flight appends, closes the clients,
+   * then the Raft server. Waits at most 20 s for the server to stop, then
+   * returns with a warning.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("{}: closing (committed index {})", peerId(), committedIndex());
+    batcher.close();
+    timer.shutdownNow();
+    closeQuietly(peerId(), writeClient);
+    closeQuietly(peerId(), readClient);
+    Thread closer = Thread.ofPlatform().daemon().name("ordo-sequencer-" + peerId() + "-close")
+        .start(() -> closeQuietly(peerId(), server));
+    try {
+      if (!closer.join(SERVER_CLOSE_WAIT)) {
+        LOG.warn("{}: the Raft server did not stop within {}; returning anyway", peerId(), SERVER_CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("{}: interrupted while waiting for the Raft server to stop", peerId());
+    }
+    LOG.info("{}: closed", peerId());
+  }
+
+  private static void closeQuietly(String peerId, AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("{}: closing {} failed: {}", peerId, c.getClass().getSimpleName(), e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RatisSequencer[" + peerId() + ", committed " + committedIndex() + ", leader " + leaderId() + "]";
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ordo.sequencer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BatchCodecTest {
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void assertSamePayloads(List<byte[]> expected, List<byte[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), "payload " + i);
+    }
+  }
+
+  @Test
+  void roundTripsPayloadsInOrder() {
+    List<byte[]> payloads = List.of(bytes("first"), new byte[0], bytes("third"), new byte[] {0, -1, 127});
+    byte[] encoded = BatchCodec.encode(payloads);
+    assertEquals(BatchCodec.HEADER_BYTES + 4 * 4 + 5 + 0 + 5 + 3, encoded.length);
+    assertEquals(BatchCodec.VERSION, encoded[0]);
+    assertSamePayloads(payloads, BatchCodec.decode(ByteBuffer.wrap(encoded)));
+  }
+
+  @Test
+  void roundTripsRandomBatches() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    for (int round = 0; round < 200; round++) {
+      List<byte[]> payloads = new ArrayList<>();
+      int n = 1 + random.nextInt(50);
+      for (int i = 0; i < n; i++) {
+        byte[] p = new byte[random.nextInt(300)];
+        random.nextBytes(p);
+        payloads.add(p);
+      }
+      assertSamePayloads(payloads, BatchCodec.decode(ByteBuffer.wrap(BatchCodec.encode(payloads))));
+    }
+  }
+
+  @Test
+  void decodesFromBufferPositionToLimit() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("x"), bytes("yz")));
+    byte[] framed = new byte[encoded.length + 6];
+    System.arraycopy(encoded, 0, framed, 3, encoded.length);
+    ByteBuffer buf = ByteBuffer.wrap(framed, 3, encoded.length);
+    assertSamePayloads(List.of(bytes("x"), bytes("yz")), BatchCodec.decode(buf));
+    assertEquals(3, buf.position(), "decode leaves the caller's buffer alone");
+  }
+
+  @Test
+  void refusesToEncodeAnEmptyBatch() {
+    assertThrows(IllegalArgumentException.class, () -> BatchCodec.encode(List.of()));
+  }
+
+  @Test
+  void rejectsEmptyInput() {
+    assertMalformed(new byte[0], "truncated");
+  }
+
+  @Test
+  void rejectsUnknownVersion() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("a")));
+    encoded[0] = 2;
+    assertMalformed(encoded, "version 2");
+  }
+
+  @Test
+  void rejectsTruncatedHeader() {
+    assertMalformed(new byte[] {1, 0, 0}, "truncated");
+  }
+
+  @Test
+  void rejectsZeroNegativeAndImpossibleCounts() {
+    assertMalformed(ByteBuffer.allocate(5).put((byte) 1).putInt(0).array(), "claims 0 payloads");
+    assertMalformed(ByteBuffer.allocate(9).put((byte) 1).putInt(-1).putInt(0).array(), "claims -1 payloads");
+    // a count that cannot fit in the bytes present is refused before anything is allocated
+    assertMalformed(ByteBuffer.allocate(9).put((byte) 1).putInt(Integer.MAX_VALUE).putInt(0).array(),
+        "claims " + Integer.MAX_VALUE);
+  }
+
+  @Test
+  void rejectsBadLengths() {
+    assertMalformed(ByteBuffer.allocate(9).put((byte) 1).putInt(1).putInt(-5).array(), "claims -5 bytes");
+    assertMalformed(ByteBuffer.allocate(11).put((byte) 1).putInt(1).putInt(10).put((byte) 1).put((byte) 2).array(),
+        "claims 10 bytes but 2 remain");
+  }
+
+  @Test
+  void rejectsMissingPayloads() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("a"), bytes("b")));
+    byte[] cut = java.util.Arrays.copyOf(encoded, encoded.length - 5); // drop the whole second payload
+    assertMalformed(cut, "");
+  }
+
+  @Test
+  void rejectsTrailingBytes() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("a")));
+    byte[] longer = java.util.Arrays.copyOf(encoded, encoded.length + 2);
+    assertMalformed(longer, "2 bytes follow the last of 1 payloads");
+  }
+
+  private static void assertMalformed(byte[] input, String messagePart) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BatchCodec.decode(ByteBuffer.wrap(input)));
+    assertTrue(e.getMessage().contains(messagePart), () -> "message '" + e.getMessage() + "' lacks '" + messagePart + "'");
+  }
+}

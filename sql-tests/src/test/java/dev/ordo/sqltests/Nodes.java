@@ -1,0 +1,129 @@
+package dev.ordo.sqltests;
+
+import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.sequencer.SequencerConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Starting real nodes for tests, and looking at their replicas directly. */
+public final class Nodes {
+  private Nodes() {}
+
+  /** A free TCP port on loopback. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The embedded default (one node, single-peer log, {@code replicas} H2 replicas) on free ports. */
+  public static NodeConfig embedded(Path dir, int replicas) {
+    return NodeConfig.embedded(dir, "127.0.0.1", freePort(), freePort(), replicas);
+  }
+
+  /** Configurations of a three-node cluster, each node with its own log peer and replicas. */
+  public static List<NodeConfig> cluster(Path dir, int nodes, int replicasPerNode) {
+    List<SequencerConfig.Peer> peers = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      peers.add(new SequencerConfig.Peer("n" + i, "127.0.0.1", freePort()));
+    }
+    List<NodeConfig> out = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      Path nodeDir = dir.resolve("n" + i);
+      NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", freePort(), 1, replicasPerNode);
+      SequencerConfig log = new SequencerConfig("n" + i, peers, "ordo", nodeDir.resolve("log"), 512, 4 << 20, 4,
+          Duration.ofSeconds(20));
+      out.add(base.withLog(log));
+    }
+    return out;
+  }
+
+  public static OrdoNode startReady(NodeConfig cfg) throws Exception {
+    OrdoNode node = OrdoNode.start(cfg);
+    if (!node.awaitReady(Duration.ofSeconds(60))) {
+      node.close();
+      throw new IllegalStateException("node not ready: " + node.status());
+    }
+    return node;
+  }
+
+  public static Connection connect(OrdoNode node) throws SQLException {
+    return DriverManager.getConnection(node.jdbcUrl());
+  }
+
+  /** A direct connection to one replica database, bypassing Ordo. */
+  public static Connection replica(NodeConfig cfg, int i) throws SQLException {
+    var rc = cfg.replicas().get(i);
+    return DriverManager.getConnection(rc.jdbcUrl(), rc.user(), rc.password());
+  }
+
+  /** Every row of every user table of a database, in a canonical order: table → sorted rows. */
+  public static Map<String, List<String>> contents(Connection c) throws SQLException {
+    Map<String, List<String>> out = new TreeMap<>();
+    List<String> tables = new ArrayList<>();
+    try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE", "BASE TABLE"})) {
+      while (rs.next()) {
+        String schema = rs.getString("TABLE_SCHEM");
+        if (!"INFORMATION_SCHEMA".equalsIgnoreCase(schema)) {
+          tables.add("\"" + schema + "\".\"" + rs.getString("TABLE_NAME") + "\"");
+        }
+      }
+    }
+    for (String t : tables) {
+      List<String> rows = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + t)) {
+        ResultSetMetaData md = rs.getMetaData();
+        while (rs.next()) {
+          StringBuilder b = new StringBuilder();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            Object v = rs.getObject(i);
+            b.append(v instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(v))
+                .append('|');
+          }
+          rows.add(b.toString());
+        }
+      }
+      rows.sort(null);
+      out.put(t, rows);
+    }
+    return out;
+  }
+
+  /** Contents of each replica of a node, read directly. */
+  public static List<Map<String, List<String>>> replicaContents(NodeConfig cfg) throws SQLException {
+    List<Map<String, List<String>>> out = new ArrayList<>();
+    for (int i = 0; i < cfg.replicas().size(); i++) {
+      try (Connection c = replica(cfg, i)) {
+        out.add(contents(c));
+      }
+    }
+    return out;
+  }
+
+  /** Waits until every replica of the node has applied the log up to its committed index. */
+  public static void awaitReplicasCaughtUp(OrdoNode node) throws InterruptedException {
+    long target = node.sequencer().committedIndex();
+    for (var r : node.replicas()) {
+      if (!r.awaitApplied(target, Duration.ofSeconds(60))) {
+        throw new IllegalStateException("replica " + r.name() + " did not catch up to " + target + ": "
+            + node.status());
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.ordo.sqltests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.NodeConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three nodes in one JVM, each a peer of one three-peer log with its own H2 replica. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ThreeNodeIT {
+  @TempDir
+  Path dir;
+  List<NodeConfig> configs;
+  final List<OrdoNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    configs = Nodes.cluster(dir, 3, 1);
+    ExecutorService starter = Executors.newFixedThreadPool(3);
+    List<Future<OrdoNode>> started = new ArrayList<>();
+    for (NodeConfig c : configs) {
+      started.add(starter.submit(() -> Nodes.startReady(c)));
+    }
+    for (Future<OrdoNode> f : started) {
+      nodes.add(f.get(2, TimeUnit.MINUTES));
+    }
+    starter.shutdown();
+    try (Connection c = Nodes.connect(nodes.get(0)); Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE counter (id INT PRIMARY KEY, v BIGINT NOT NULL)");
+      s.executeUpdate("INSERT INTO counter VALUES (1, 0)");
+      s.executeUpdate("CREATE TABLE acked (id BIGINT PRIMARY KEY, writer INT NOT NULL)");
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    nodes.forEach(OrdoNode::close);
+  }
+
+  @Test
+  @Order(1)
+  void aWriteAcknowledgedOnOneNodeIsSeenByAReadStartedAfterwardsOnAnother() throws Exception {
+    try (Connection a = Nodes.connect(nodes.get(0));
+        Connection b = Nodes.connect(nodes.get(1));
+        Connection c = Nodes.connect(nodes.get(2));
+        PreparedStatement write = a.prepareStatement("UPDATE counter SET v = ? WHERE id = 1");
+        PreparedStatement readB = b.prepareStatement("SELECT v FROM counter WHERE id = 1");
+        PreparedStatement readC = c.prepareStatement("SELECT v FROM counter WHERE id = 1")) {
+      for (int i = 1; i <= 100; i++) {
+        write.setLong(1, i);
+        assertEquals(1, write.executeUpdate());
+        PreparedStatement read = i % 2 == 0 ? readB : readC;
+        try (ResultSet rs = read.executeQuery()) {
+          rs.next();
+          assertEquals(i, rs.getLong(1), "read on another node after write " + i + " was acknowledged");
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void stoppingTheLeaderLosesAndDuplicatesNothing() throws Exception {
+    InsertLoad load = new InsertLoad("acked", 6, attempt -> nodes.get(attempt % nodes.size()).jdbcUrl());
+    Thread.sleep(1500);
+    OrdoNode leader = nodes.stream()
+        .filter(n -> n.sequencer().peerId().equals(n.sequencer().leaderId()))
+        .findFirst().orElseThrow();
+    int before = load.acknowledged();
+    leader.close();
+    nodes.remove(leader);
+    Thread.sleep(4000);
+    int after = load.acknowledged();
+    load.close();
+    assertTrue(before > 0, "writes were acknowledged before the leader stopped");
+    assertTrue(after > before, "writes continue after the leader stopped");
+
+    List<Set<Long>> seen = new ArrayList<>();
+    for (OrdoNode n : nodes) {
+      Nodes.awaitReplicasCaughtUp(n);
+      try (Connection c = Nodes.replica(n.config(), 0)) {
+        seen.add(load.verify(c, "acked"));
+      }
+    }
+    assertEquals(seen.get(0), seen.get(1), "surviving nodes hold the same rows");
+    assertEquals(Nodes.replicaContents(nodes.get(0).config()), Nodes.replicaContents(nodes.get(1).config()),
+        "surviving replicas identical, bookkeeping included");
+    System.out.printf("leader stop: %d acknowledged before, %d in all, %d client errors%n", before,
+        load.acknowledged(), load.errors());
+  }
+
+}
