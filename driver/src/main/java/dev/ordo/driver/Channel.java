@@ -33,6 +33,9 @@ final class Channel {
   private static final System.Logger LOG = System.getLogger(Channel.class.getName());
   /** Largest answer accepted to a Hello; a bigger length means the peer is not an Ordo node. */
   static final int MAX_HELLO_FRAME = 1 << 20;
+  /** Largest request body a node accepts (docs/protocol.md: frames over 256 MiB are violations). */
+  static final int MAX_REQUEST = 256 << 20;
+  /** Largest answer accepted: results are materialised, so be lenient up to what an array holds. */
   private static final int MAX_FRAME = Integer.MAX_VALUE - 8;
 
   private final HostPort node;
@@ -76,7 +79,7 @@ final class Channel {
   Response handshake(Request.Hello hello, int timeoutMillis) throws IOException {
     try (ResourceLock l = lock.obtain()) {
       socket.setSoTimeout(timeoutMillis);
-      send(hello);
+      writeFrame(encode(hello));
       return receive(MAX_HELLO_FRAME);
     }
   }
@@ -109,18 +112,24 @@ final class Channel {
    *     commit was fully sent (the outcome is unknown); 08P01 if the answer was malformed
    */
   Response call(Request req, int timeoutMillis) throws SQLException {
+    ByteArrayOutputStream body = encode(req);
+    if (body.size() > MAX_REQUEST) {
+      throw SqlExceptions.create(SqlState.PROGRAM_LIMIT_EXCEEDED, "Cannot send " + describe(req) + ": it"
+          + " encodes to " + (body.size() >> 20) + " MiB, and an Ordo message carries at most "
+          + (MAX_REQUEST >> 20) + " MiB. Split the batch or bind smaller values. Nothing was sent.");
+    }
     try (ResourceLock l = lock.obtain()) {
       checkOpen();
       int timeout = effectiveTimeout(timeoutMillis);
       boolean sent = false;
       try {
         socket.setSoTimeout(timeout);
-        send(req);
+        writeFrame(body);
         sent = true;
         return receive(MAX_FRAME);
       } catch (ProtocolException e) {
         String wasClosed = closedReason;
-        closeSocket("the node sent a malformed message");
+        closeSocket("closed after a malformed message from the node");
         throw SqlExceptions.create(SqlState.PROTOCOL_VIOLATION,
             "The Ordo node at " + node + " answered " + describe(req) + " with bytes that are not the Ordo protocol ("
                 + e.getMessage() + ")" + outcome(req, sent) + ". The connection is closed"
@@ -129,7 +138,7 @@ final class Channel {
       } catch (IOException e) {
         String wasClosed = closedReason;
         String cause = wasClosed != null ? wasClosed : describe(e, timeout);
-        closeSocket("it broke: " + cause);
+        closeSocket("lost (" + cause + ")");
         boolean unknown = sent && mayChangeData(req);
         String message = unknown
             ? "The connection to Ordo at " + node + " broke after " + describe(req) + " was sent and before its"
@@ -172,7 +181,7 @@ final class Channel {
       try {
         if (closedReason == null) {
           socket.setSoTimeout(1000);
-          send(new Request.Close());
+          writeFrame(encode(new Request.Close()));
         }
       } catch (IOException e) {
         LOG.log(System.Logger.Level.DEBUG, "ordo: could not send Close to {0}: {1}", node, e);
@@ -199,9 +208,17 @@ final class Channel {
     }
   }
 
-  private void send(Request req) throws IOException {
+  private static ByteArrayOutputStream encode(Request req) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(256);
-    req.write(new DataOutputStream(body));
+    try {
+      req.write(new DataOutputStream(body));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return body;
+  }
+
+  private void writeFrame(ByteArrayOutputStream body) throws IOException {
     out.writeInt(body.size());
     body.writeTo(out);
     out.flush();

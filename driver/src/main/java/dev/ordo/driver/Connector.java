@@ -28,8 +28,8 @@ final class Connector {
   private Connector() {}
 
   static OrdoConnection connect(OrdoUrl url, Properties props) throws SQLException {
-    int connectMillis = OrdoProperty.CONNECT_TIMEOUT.getSeconds(props) * 1000;
-    int socketMillis = OrdoProperty.SOCKET_TIMEOUT.getSeconds(props) * 1000;
+    int connectMillis = millis(OrdoProperty.CONNECT_TIMEOUT.getSeconds(props));
+    int socketMillis = millis(OrdoProperty.SOCKET_TIMEOUT.getSeconds(props));
     int loginSeconds = OrdoProperty.LOGIN_TIMEOUT.isPresent(props)
         ? OrdoProperty.LOGIN_TIMEOUT.getSeconds(props)
         : DriverManager.getLoginTimeout();
@@ -37,6 +37,9 @@ final class Connector {
     Request.Hello hello = new Request.Hello(Request.VERSION, url.database(),
         OrdoProperty.USER.get(props), OrdoProperty.PASSWORD.get(props), sessionProperties(props));
 
+    LOG.log(System.Logger.Level.DEBUG, "ordo: connecting to {0} database {1} as {2} (connectTimeout={3} ms,"
+        + " socketTimeout={4} ms, loginTimeout={5} s, properties {6})", url.nodes(), url.database(), hello.user(),
+        connectMillis, socketMillis, loginSeconds, hello.properties().keySet());
     List<String> failures = new ArrayList<>();
     Response.Error refusal = null;
     for (HostPort node : url.nodes()) {
@@ -88,6 +91,11 @@ final class Connector {
       throw SqlExceptions.create(refusal.sqlState(), message, refusal.vendorCode(), null);
     }
     throw SqlExceptions.create(SqlState.UNABLE_TO_CONNECT, message);
+  }
+
+  /** Seconds as milliseconds, capped at {@code Integer.MAX_VALUE}. */
+  static int millis(int seconds) {
+    return (int) Math.min(seconds * 1000L, Integer.MAX_VALUE);
   }
 
   /** 57P01 (shutting down) and 57P03 (not ready): another node may serve. */

@@ -440,7 +440,7 @@ final class Conversions {
   private static <T> T parse(Parse<T> p, Object v, String target) throws SQLException {
     try {
       return p.get();
-    } catch (DateTimeParseException | java.time.DateTimeException e) {
+    } catch (java.time.DateTimeException e) { // includes DateTimeParseException
       throw cannot(v, target);
     }
   }

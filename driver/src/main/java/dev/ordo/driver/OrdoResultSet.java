@@ -94,8 +94,8 @@ final class OrdoResultSet extends ResultSetDefaults {
   @Override
   public boolean absolute(int r) throws SQLException {
     checkScrollable("absolute");
-    int target = r > 0 ? r - 1 : rows.size() + r; // -1 is the last row
-    row = Math.max(-1, Math.min(rows.size(), target));
+    long target = r > 0 ? r - 1L : r == 0 ? -1 : (long) rows.size() + r; // 0 is before the first, -1 the last row
+    row = (int) Math.max(-1, Math.min(rows.size(), target));
     return row >= 0 && row < rows.size();
   }
 
@@ -542,6 +542,6 @@ final class OrdoResultSet extends ResultSetDefaults {
   @Override
   public int getHoldability() throws SQLException {
     checkOpen();
-    return statement != null ? statement.getResultSetHoldability() : ResultSet.HOLD_CURSORS_OVER_COMMIT;
+    return statement != null ? statement.holdability() : ResultSet.HOLD_CURSORS_OVER_COMMIT;
   }
 }
