@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +32,8 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
@@ -61,6 +66,8 @@ import org.slf4j.LoggerFactory;
  * payloads fail with a {@link SequencerException}. A payload's future completes
  * with {@code LogPosition(reply log index, place in batch)} only on a reply that
  * reports success, which Ratis sends once the entry is committed and applied.
+ * Append and read index futures complete on Ratis client threads: dependent
+ * work that blocks belongs on the caller's own executor.
  *
  * <h2>Durability: the Ratis 3.3.0 keys set and why</h2>
  * In Ratis 3.3.0 a log entry counts toward commit only once it is flushed: the
@@ -95,8 +102,22 @@ import org.slf4j.LoggerFactory;
  * <h2>Reads</h2>
  * {@link #committedIndex()} is the state machine's last applied index, and
  * {@link #read} reads the Raft log of this peer directly (from its cache or from
- * disk). {@link #readIndex()} sends a linearizable read-only request to this
- * peer itself, so that followers serve it too (Ratis's read index protocol).
+ * disk). {@link #readIndex()} sends a linearizable read-only request to the
+ * leader as this peer knows it (itself when it leads), which confirms its
+ * leadership with a heartbeat round and answers with its applied index, at or
+ * above its commit index when the request arrived; the caller then waits for
+ * that index with {@link #awaitCommitted}. Each attempt is one request of at
+ * most 2 s (Ratis does not retry it); failed attempts are retried every 50 ms,
+ * against the leader known then, until {@code requestTimeout}.
+ *
+ * <p>Why not a read index computed by a follower: Ratis 3.3.0 runs the
+ * follower side of its read index protocol over {@code
+ * RaftServerAsynchronousProtocol}, which its Netty transport does not
+ * implement ({@code UnsupportedOperationException} in the server's channel
+ * handler): a LINEARIZABLE read that reaches a follower is never answered. So
+ * reads are never sent to "whoever the client believes leads"; an attempt
+ * that reaches a peer that has just lost the leadership times out, and the
+ * next one goes to the new leader.
  */
 public final class RatisSequencer implements Sequencer {
   private static final Logger LOG = LoggerFactory.getLogger(RatisSequencer.class);
@@ -105,7 +126,6 @@ public final class RatisSequencer implements Sequencer {
   private static final Duration SERVER_CLOSE_WAIT = Duration.ofSeconds(20);
 
   private final SequencerConfig config;
-  private final RaftPeerId selfId;
   private final LogStateMachine stateMachine;
   private final RaftServer server;
   private final RaftServer.Division division;
@@ -114,12 +134,12 @@ public final class RatisSequencer implements Sequencer {
   private final AppendBatcher batcher;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Read index calls not yet answered: failed by {@link #close()}, whose timer would drop their retries. */
+  private final Set<CompletableFuture<Long>> pendingReads = ConcurrentHashMap.newKeySet();
 
-  private RatisSequencer(SequencerConfig config, RatisSettings settings, RaftPeerId selfId,
-      LogStateMachine stateMachine, RaftServer server, RaftServer.Division division, RaftClient writeClient,
-      RaftClient readClient) {
+  private RatisSequencer(SequencerConfig config, RatisSettings settings, LogStateMachine stateMachine,
+      RaftServer server, RaftServer.Division division, RaftClient writeClient, RaftClient readClient) {
     this.config = config;
-    this.selfId = selfId;
     this.stateMachine = stateMachine;
     this.server = server;
     this.division = division;
@@ -184,9 +204,9 @@ public final class RatisSequencer implements Sequencer {
           .setProperties(properties).setOption(option).build();
       server.start();
       RaftServer.Division division = server.getDivision(groupId);
-      writeClient = newClient(group, settings.clientProperties(config.maxInFlight()), settings);
-      readClient = newClient(group, settings.clientProperties(RatisSettings.MAX_OUTSTANDING_READS), settings);
-      return new RatisSequencer(config, settings, selfId, stateMachine, server, division, writeClient, readClient);
+      writeClient = newClient(group, settings.writeClientProperties(), settings.writeRetryPolicy());
+      readClient = newClient(group, settings.readClientProperties(), RetryPolicies.noRetry());
+      return new RatisSequencer(config, settings, stateMachine, server, division, writeClient, readClient);
     } catch (IOException | RuntimeException e) {
       closeQuietly(config.peerId(), writeClient);
       closeQuietly(config.peerId(), readClient);
@@ -195,9 +215,9 @@ public final class RatisSequencer implements Sequencer {
     }
   }
 
-  private static RaftClient newClient(RaftGroup group, RaftProperties properties, RatisSettings settings) {
+  private static RaftClient newClient(RaftGroup group, RaftProperties properties, RetryPolicy retryPolicy) {
     return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
-        .setProperties(properties).setRetryPolicy(settings.retryPolicy()).build();
+        .setProperties(properties).setRetryPolicy(retryPolicy).build();
   }
 
   /** The Raft group id of a group name: the same on every peer. */
@@ -222,58 +242,115 @@ public final class RatisSequencer implements Sequencer {
 
   private CompletableFuture<Long> sendBatch(byte[] batch) {
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
-    return writeClient.async().send(message).handle((reply, error) -> {
-      RaftClientReply r = reply;
-      if (error == null && (r == null || !r.isSuccess())) {
-        error = r == null ? new IllegalStateException("no reply") : r.getException();
-      }
-      if (error != null) {
-        throw new CompletionException(failure("append", error));
-      }
-      return r.getLogIndex();
-    });
+    return writeClient.async().send(message)
+        .handle((reply, error) -> successful("append", reply, error).getLogIndex());
+  }
+
+  /** The reply if it reports success; otherwise throws a CompletionException with a SequencerException. */
+  private RaftClientReply successful(String what, RaftClientReply reply, Throwable error) {
+    Throwable e = error;
+    if (e == null && reply == null) {
+      e = new IllegalStateException("no reply");
+    } else if (e == null && !reply.isSuccess()) {
+      e = reply.getException() != null ? reply.getException()
+          : new IllegalStateException("unsuccessful reply " + reply);
+    }
+    if (e != null) {
+      throw new CompletionException(failure(what, e));
+    }
+    return reply;
   }
 
   @Override
   public CompletableFuture<Long> readIndex() {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    pendingReads.add(result);
+    result.whenComplete((index, error) -> pendingReads.remove(result));
+    if (closed.get()) { // close() may have swept pendingReads before the add
+      result.completeExceptionally(failure("read index", new AlreadyClosedException("closed")));
+    }
+    readIndexAttempt(result, System.nanoTime() + config.requestTimeout().toNanos(), null);
+    return result;
+  }
+
+  /**
+   * One attempt: a linearizable read-only request to the leader as this peer
+   * knows it, never to "whoever the client thinks leads": a LINEARIZABLE read
+   * that reaches a follower goes unanswered over Netty in Ratis 3.3.0.
+   */
+  private void readIndexAttempt(CompletableFuture<Long> result, long deadline, Throwable lastError) {
+    if (result.isDone()) {
+      return;
+    }
     if (closed.get()) {
-      return CompletableFuture.failedFuture(failure("read index", new AlreadyClosedException("closed")));
+      result.completeExceptionally(failure("read index", new AlreadyClosedException("closed")));
+      return;
     }
+    if (System.nanoTime() - deadline >= 0) {
+      result.completeExceptionally(new SequencerException(peerId() + ": read index not done within "
+          + config.requestTimeout() + ": no leader, or the leader is unreachable (timeout; leader known here: "
+          + leaderId() + "; last error: " + lastError + ")", lastError));
+      return;
+    }
+    RaftPeerId leader = division.getInfo().getLeaderId();
+    if (leader == null) {
+      retryReadIndex(result, deadline, new IllegalStateException("no leader known"));
+      return;
+    }
+    CompletableFuture<RaftClientReply> reply;
     try {
-      return readClient.async().sendReadOnly(Message.EMPTY, selfId).handle((reply, error) -> {
-        if (error == null && (reply == null || !reply.isSuccess())) {
-          error = reply == null ? new IllegalStateException("no reply") : reply.getException();
-        }
-        if (error != null) {
-          throw new CompletionException(failure("read index", error));
-        }
-        return LogStateMachine.decodeIndex(reply.getMessage().getContent());
-      });
+      reply = readClient.async().sendReadOnly(Message.EMPTY, leader);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(failure("read index", e));
+      reply = CompletableFuture.failedFuture(e);
     }
+    reply.whenComplete((r, error) -> {
+      if (error == null && r != null && r.isSuccess()) {
+        try {
+          result.complete(LogStateMachine.decodeIndex(r.getMessage().getContent()));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(failure("read index", e));
+        }
+        return;
+      }
+      Throwable e = error != null ? error : r == null ? new IllegalStateException("no reply") : r.getException();
+      retryReadIndex(result, deadline, unwrap(e != null ? e : new IllegalStateException("unsuccessful reply " + r)));
+    });
+  }
+
+  private void retryReadIndex(CompletableFuture<Long> result, long deadline, Throwable lastError) {
+    try {
+      timer.schedule(() -> readIndexAttempt(result, deadline, lastError),
+          RatisSettings.RETRY_SLEEP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) { // closed meanwhile
+      result.completeExceptionally(failure("read index", new AlreadyClosedException("closed")));
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
   }
 
   /** A SequencerException that names this peer and says what went wrong. */
   private SequencerException failure(String what, Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = unwrap(error);
     if (e instanceof SequencerException se) {
       return se;
     }
+    String mayCommit = what.equals("append") ? "; the append may still commit" : "";
     if (closed.get() || e instanceof AlreadyClosedException) {
-      return new SequencerException(peerId() + ": " + what + " failed: the sequencer is closed"
-          + " (an append already sent may still commit)", e);
+      return new SequencerException(peerId() + ": " + what + " failed: the sequencer is closed" + mayCommit, e);
     }
     if (e instanceof RaftRetryFailureException) {
       return new SequencerException(peerId() + ": " + what + " not done within " + config.requestTimeout()
-          + ": no leader, or the leader is unreachable (timeout; last leader known here: " + leaderId()
-          + "; an append may still commit): " + e.getMessage(), e);
+          + ": no leader, or the leader is unreachable (timeout; leader known here: " + leaderId()
+          + mayCommit + "): " + e.getMessage(), e);
     }
-    return new SequencerException(peerId() + ": " + what + " failed (leader known here: " + leaderId() + "): " + e, e);
+    return new SequencerException(peerId() + ": " + what + " failed (leader known here: " + leaderId()
+        + mayCommit + "): " + e, e);
   }
 
   @Override
@@ -335,9 +412,10 @@ public final class RatisSequencer implements Sequencer {
   }
 
   /**
-   * Stops this peer: fails queued and in-flight appends, closes the clients,
-   * then the Raft server. Waits at most 20 s for the server to stop, then
-   * returns with a warning.
+   * Stops this peer: fails queued and in-flight appends and pending read
+   * indexes, closes the clients, then the Raft server (which releases
+   * {@link #awaitCommitted} waiters). Waits at most 20 s for the server to
+   * stop, then returns with a warning. Idempotent.
    */
   @Override
   public void close() {
@@ -347,6 +425,8 @@ public final class RatisSequencer implements Sequencer {
     LOG.info("{}: closing (committed index {})", peerId(), committedIndex());
     batcher.close();
     timer.shutdownNow();
+    SequencerException closedFailure = failure("read index", new AlreadyClosedException("closed"));
+    pendingReads.forEach(f -> f.completeExceptionally(closedFailure));
     closeQuietly(peerId(), writeClient);
     closeQuietly(peerId(), readClient);
     Thread closer = Thread.ofPlatform().daemon().name("ordo-sequencer-" + peerId() + "-close")

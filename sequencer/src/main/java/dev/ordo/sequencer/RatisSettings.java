@@ -21,12 +21,12 @@ import org.apache.ratis.util.TimeDuration;
  * the durability keys are given in {@link RatisSequencer}'s documentation.
  */
 final class RatisSettings {
-  /** The most read index requests a peer has outstanding at once; more wait. */
-  static final int MAX_OUTSTANDING_READS = 1024;
   /** Room in a Raft entry for the Ratis envelope around an encoded batch. */
   private static final int ENTRY_OVERHEAD_BYTES = 64 * 1024;
   private static final Duration MAX_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
-  private static final Duration RETRY_SLEEP = Duration.ofMillis(50);
+  private static final Duration MAX_READ_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+  /** The pause between two attempts of a request. */
+  static final Duration RETRY_SLEEP = Duration.ofMillis(50);
   private static final int FORCE_SYNC_NUM = 128;
 
   private final SequencerConfig config;
@@ -35,9 +35,22 @@ final class RatisSettings {
     this.config = config;
   }
 
-  /** The timeout of one client attempt; the client retries until requestTimeout. */
+  /** The timeout of one attempt of an append; the client retries until requestTimeout. */
   Duration attemptTimeout() {
-    return config.requestTimeout().compareTo(MAX_ATTEMPT_TIMEOUT) < 0 ? config.requestTimeout() : MAX_ATTEMPT_TIMEOUT;
+    return min(config.requestTimeout(), MAX_ATTEMPT_TIMEOUT);
+  }
+
+  /**
+   * The timeout of one attempt of a read index. Short, because an attempt sent
+   * to a peer that has just stopped being the leader goes unanswered (see
+   * {@link RatisSequencer}); the next attempt goes to the new leader.
+   */
+  Duration readAttemptTimeout() {
+    return min(config.requestTimeout(), MAX_READ_ATTEMPT_TIMEOUT);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   /**
@@ -100,21 +113,29 @@ final class RatisSettings {
     return p;
   }
 
-  RaftProperties clientProperties(int maxOutstanding) {
+  /** The client that sends batches: at most maxInFlight of them are outstanding. */
+  RaftProperties writeClientProperties() {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, td(attemptTimeout()));
-    RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, maxOutstanding);
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, config.maxInFlight());
+    return p;
+  }
+
+  /** The client that sends read index requests, one attempt each: RatisSequencer retries them. */
+  RaftProperties readClientProperties() {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, td(readAttemptTimeout()));
     return p;
   }
 
   /** Retry with the same call id every 50 ms until requestTimeout has passed since the request was made. */
-  RetryPolicy retryPolicy() {
+  RetryPolicy writeRetryPolicy() {
     TimeDuration timeout = td(config.requestTimeout());
     RetryPolicy sleepy = RetryPolicies.retryForeverWithSleep(td(RETRY_SLEEP));
     return RequestTypeDependentRetryPolicy.newBuilder()
         .setRetryPolicy(TypeCase.WRITE, sleepy).setTimeout(TypeCase.WRITE, timeout)
-        .setRetryPolicy(TypeCase.READ, sleepy).setTimeout(TypeCase.READ, timeout)
         .build();
   }
 

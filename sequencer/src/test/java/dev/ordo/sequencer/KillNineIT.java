@@ -48,7 +48,9 @@ class KillNineIT {
         if (m.matches()) { // a line cut short by the kill does not match, and does not count
           acked.put(new LogPosition(Long.parseLong(m.group(1)), Integer.parseInt(m.group(2))), m.group(3));
           if (acked.size() == ACKS_BEFORE_KILL) {
-            child.destroyForcibly(); // SIGKILL: appends in flight die with it
+            // SIGKILL: appends in flight die with it. Through the handle, so that the
+            // lines already in the pipe can still be read (Process.destroy* closes it).
+            child.toHandle().destroyForcibly();
           }
         }
       }
@@ -62,6 +64,8 @@ class KillNineIT {
     long maxIndex = acked.keySet().stream().mapToLong(LogPosition::index).max().orElseThrow();
     try (RatisSequencer recovered = RatisSequencer.start(SequencerConfig.single("p1", "127.0.0.1", port, storage))) {
       List<LogEntry> entries = readAll(recovered, maxIndex, 1000);
+      System.out.printf("killed after %d acknowledged appends (last at index %d); the recovered log holds %d"
+          + " payloads up to index %d%n", acked.size(), maxIndex, entries.size(), recovered.committedIndex());
       Map<LogPosition, String> logged = new HashMap<>();
       for (LogEntry e : entries) {
         logged.put(e.position(), string(e.payload()));

@@ -201,6 +201,42 @@ class SingleRatisSequencerIT {
     assertThrows(SequencerException.class, () -> s.read(1, 10));
   }
 
+  @Test
+  void withoutAMajorityAppendsAndReadIndexesFailAfterTheRequestTimeout() throws Exception {
+    // p1 of a three-peer group, alone: it can never have a leader.
+    List<SequencerConfig.Peer> peers = peers(freePorts(3));
+    SequencerConfig config = new SequencerConfig("p1", peers, "ordo-test", dir, 512, 1 << 20, 4, Duration.ofSeconds(2));
+    RatisSequencer s = start(config);
+    long t0 = System.nanoTime();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> s.append(bytes("lost")).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    SequencerException se = assertInstanceOf(SequencerException.class, e.getCause());
+    assertTrue(se.getMessage().startsWith("p1: append not done within PT2S: no leader"), se.getMessage());
+    assertTrue(waitedMs >= 1900 && waitedMs < 8000, "failed after " + waitedMs + " ms");
+
+    e = assertThrows(ExecutionException.class, () -> s.readIndex().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    se = assertInstanceOf(SequencerException.class, e.getCause());
+    assertTrue(se.getMessage().startsWith("p1: read index not done within PT2S: no leader"), se.getMessage());
+    assertEquals(null, s.leaderId());
+  }
+
+  @Test
+  void closeFailsAppendsAndReadIndexesStillWaitingForALeader() throws Exception {
+    List<SequencerConfig.Peer> peers = peers(freePorts(3)); // p1 alone: no leader, ever
+    RatisSequencer s = start(new SequencerConfig("p1", peers, "ordo-test", dir, 512, 1 << 20, 4, Duration.ofSeconds(30)));
+    CompletableFuture<LogPosition> append = s.append(bytes("waiting"));
+    CompletableFuture<Long> readIndex = s.readIndex();
+    Thread.sleep(300); // both are retrying by now
+    s.close();
+    for (CompletableFuture<?> f : List.of(append, readIndex)) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(1, TimeUnit.SECONDS));
+      SequencerException se = assertInstanceOf(SequencerException.class, e.getCause());
+      assertTrue(se.getMessage().startsWith("p1: ") && se.getMessage().contains("closed"), se.getMessage());
+    }
+    assertEquals(false, s.awaitCommitted(1_000, Duration.ofSeconds(5)), "a closed peer does not wait");
+  }
+
   private static void assertLogHolds(Map<LogPosition, String> expected, List<LogEntry> entries) {
     Map<LogPosition, String> actual = new HashMap<>();
     entries.forEach(e -> actual.put(e.position(), string(e.payload())));

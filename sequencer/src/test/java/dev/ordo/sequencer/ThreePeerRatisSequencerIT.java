@@ -108,6 +108,13 @@ class ThreePeerRatisSequencerIT {
     assertTrue(ackedAfterClose.get() > 0, "appends through the surviving peers succeeded after "
         + leaderId + " was closed and " + newLeader + " took over (failures: " + failed + ")");
     long maxIndex = acked.values().stream().mapToLong(LogPosition::index).max().orElseThrow();
+    System.out.printf("closed leader %s, new leader %s: %d appends acknowledged (%d before the close, %d after),"
+        + " %d failed, last index %d%n", leaderId, newLeader, acked.size(), ackedBefore, ackedAfterClose.get(),
+        failed.get(), maxIndex);
+    for (RatisSequencer s : live) {
+      long readIndex = s.readIndex().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(readIndex >= maxIndex, () -> s.peerId() + " read index " + readIndex + " < " + maxIndex);
+    }
     long upTo = Math.max(maxIndex, live.stream().mapToLong(Sequencer::committedIndex).min().orElseThrow());
 
     List<List<LogEntry>> logs = new ArrayList<>();

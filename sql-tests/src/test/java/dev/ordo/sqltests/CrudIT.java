@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CrudIT {
   @TempDir
-  Path dir;
+  static Path dir;
   OrdoNode node;
 
   @BeforeAll

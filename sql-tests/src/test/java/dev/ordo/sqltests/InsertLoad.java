@@ -109,7 +109,8 @@ final class InsertLoad implements AutoCloseable {
     Set<Long> lost = new HashSet<>(acked);
     lost.removeAll(ids);
     if (!lost.isEmpty()) {
-      throw new AssertionError(lost.size() + " acknowledged writes lost, e.g. " + lost.iterator().next());
+      throw new AssertionError(lost.size() + " acknowledged writes lost, e.g. " + lost.iterator().next()
+          + " (of " + acked.size() + " acknowledged, " + ids.size() + " stored)");
     }
     Set<Long> invented = new HashSet<>(ids);
     invented.removeAll(attempted);
@@ -117,6 +118,29 @@ final class InsertLoad implements AutoCloseable {
       throw new AssertionError("rows nobody wrote: " + invented);
     }
     return ids;
+  }
+
+  /** Where the log of {@code node} holds inserts of {@code id}, and what each replica recorded for them. */
+  static String traceInLog(dev.ordo.proxy.OrdoNode node, long id) throws Exception {
+    StringBuilder b = new StringBuilder(node.sequencer().peerId() + ": ");
+    long next = 1;
+    while (next <= node.sequencer().committedIndex()) {
+      dev.ordo.sequencer.LogChunk chunk = node.sequencer().read(next, 1000);
+      for (dev.ordo.sequencer.LogEntry e : chunk.entries()) {
+        dev.ordo.proxy.txn.TxnEntry t = dev.ordo.proxy.txn.TxnEntry.decode(e.payload());
+        if (t.statements().stream().anyMatch(st -> st.params().contains(id))) {
+          b.append(e.position()).append(" txn ").append(t.txnId());
+          try (Connection c = Nodes.replica(node.config(), 0);
+              ResultSet rs = c.createStatement().executeQuery("SELECT OUTCOME, SQL_STATE FROM ORDO.APPLIED"
+                  + " WHERE LOG_INDEX = " + e.position().index() + " AND SUB_INDEX = " + e.position().sub())) {
+            b.append(rs.next() ? " recorded " + rs.getString(1) + " " + rs.getString(2) : " not recorded");
+          }
+          b.append("; ");
+        }
+      }
+      next = chunk.nextIndex();
+    }
+    return b.toString();
   }
 
   /**

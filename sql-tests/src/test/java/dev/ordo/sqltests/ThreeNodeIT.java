@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ThreeNodeIT {
   @TempDir
-  Path dir;
+  static Path dir;
   List<NodeConfig> configs;
   final List<OrdoNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -104,6 +104,13 @@ class ThreeNodeIT {
       Nodes.awaitReplicasCaughtUp(n);
       try (Connection c = Nodes.replica(n.config(), 0)) {
         seen.add(load.verify(c, "acked"));
+      } catch (AssertionError e) {
+        String id = e.getMessage().replaceAll(".*e\\.g\\. (\\d+).*", "$1");
+        StringBuilder trace = new StringBuilder();
+        for (OrdoNode m : nodes) {
+          trace.append(InsertLoad.traceInLog(m, Long.parseLong(id))).append('\n');
+        }
+        throw new AssertionError(n.sequencer().peerId() + ": " + e.getMessage() + "\n" + trace, e);
       }
     }
     assertEquals(seen.get(0), seen.get(1), "surviving nodes hold the same rows");

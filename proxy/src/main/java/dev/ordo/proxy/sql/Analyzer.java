@@ -19,6 +19,7 @@ import org.apache.calcite.sql.SqlMerge;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.SqlUpdate;
@@ -27,6 +28,9 @@ import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
@@ -73,6 +77,22 @@ public final class Analyzer {
       "COALESCE", "NULLIF", "CASEWHEN", "GENERATE_SERIES", "SYSTEM_RANGE", "UNNEST", "ARRAY_CONTAINS",
       "ZERO", "TYPEOF", "PG_TYPEOF", "FORMAT", "QUOTE_IDENT", "QUOTE_LITERAL", "AGE", "MAKE_DATE",
       "MAKE_TIMESTAMP", "CURRENT_SETTING", "OCTET_LENGTH", "BIT_LENGTH", "LOWER", "UPPER", "LCASE", "UCASE");
+
+  /** Every function name Calcite knows, in its standard table or any of its dialect libraries. */
+  private static final Set<String> CALCITE_FUNCTIONS = calciteFunctionNames();
+
+  private static Set<String> calciteFunctionNames() {
+    Set<String> names = new java.util.HashSet<>();
+    for (SqlOperator op : SqlStdOperatorTable.instance().getOperatorList()) {
+      names.add(op.getName().toUpperCase(Locale.ROOT));
+    }
+    SqlOperatorTable libraries = SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
+        java.util.EnumSet.allOf(SqlLibrary.class));
+    for (SqlOperator op : libraries.getOperatorList()) {
+      names.add(op.getName().toUpperCase(Locale.ROOT));
+    }
+    return Set.copyOf(names);
+  }
 
   private final Map<String, Analysis> cache = new ConcurrentHashMap<>();
   private final SqlParser.Config parserConfig = SqlParser.config()
@@ -234,7 +254,8 @@ public final class Analyzer {
       String name = op.getName().toUpperCase(Locale.ROOT);
       if (STATEFUL_FUNCTIONS.contains(name)) {
         stateful = name + "()";
-      } else if (op instanceof SqlUnresolvedFunction && !PURE_BUILTINS.contains(name)) {
+      } else if (op instanceof SqlUnresolvedFunction && !PURE_BUILTINS.contains(name)
+          && !CALCITE_FUNCTIONS.contains(name)) {
         stateful = name + "() (not a known built-in function)";
         unknownFunction = true;
       }
