@@ -85,7 +85,19 @@ final class InsertLoad implements AutoCloseable {
   public void close() throws Exception {
     running.set(false);
     for (Future<?> f : futures) {
-      f.get(2, TimeUnit.MINUTES);
+      try {
+        f.get(3, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.TimeoutException e) {
+        StringBuilder dump = new StringBuilder("A writer is stuck; threads:\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+          dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+          for (StackTraceElement el : stack) {
+            dump.append("    at ").append(el).append('\n');
+          }
+        });
+        System.out.println(dump);
+        throw e;
+      }
     }
     pool.shutdown();
   }

@@ -49,7 +49,7 @@ public final class Nodes {
       NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", freePort(), 1, replicasPerNode);
       SequencerConfig log = new SequencerConfig("n" + i, peers, "ordo", nodeDir.resolve("log"), 512, 4 << 20, 4,
           Duration.ofSeconds(20));
-      out.add(base.withLog(log));
+      out.add(base.withLog(log).withWriteTimeout(Duration.ofSeconds(30)));
     }
     return out;
   }

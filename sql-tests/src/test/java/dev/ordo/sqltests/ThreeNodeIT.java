@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Three nodes in one JVM, each a peer of one three-peer log with its own H2 replica. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ThreeNodeIT {
   @TempDir
   static Path dir;

@@ -115,6 +115,12 @@ public record NodeConfig(
         replicaPoolSize, timeZone, writeTimeout, handshakeTimeout);
   }
 
+  /** A copy with another write timeout. */
+  public NodeConfig withWriteTimeout(Duration newTimeout) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
+        replicaPoolSize, timeZone, newTimeout, handshakeTimeout);
+  }
+
   /** A copy listening on another port. */
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(nodeId, database, bindHost, newPort, dataDir, log, replicas, user, password,
