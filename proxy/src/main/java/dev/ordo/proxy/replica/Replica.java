@@ -51,6 +51,8 @@ public final class Replica implements AutoCloseable {
   private volatile State state = State.STOPPED;
   private volatile long appliedIndex;
   private volatile LogPosition lastApplied = LogPosition.ZERO;
+  /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
+  private long nextRead = 1;
   private volatile String lastProblem;
 
   public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone) {
@@ -258,6 +260,8 @@ public final class Replica implements AutoCloseable {
         log.info("{}: resuming after log position {}", config.name(), last);
       }
       lastApplied = last;
+      // Entries of the last recorded Raft index after its recorded sub-index may still be missing.
+      nextRead = Math.max(last.index(), 1);
       setApplied(Math.max(appliedIndex, last.sub() >= 0 ? last.index() - 1 : 0));
       return c;
     } catch (SQLException e) {
@@ -269,7 +273,7 @@ public final class Replica implements AutoCloseable {
   /** Applies every committed entry not applied yet, then waits briefly for more. */
   private void applyAvailable(Connection conn)
       throws ReplicaFault, SQLException, InterruptedException, FencedException {
-    long next = Math.max(lastApplied.index(), 1);
+    long next = nextRead;
     if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
       markHealthyIfCaughtUp();
       return;
@@ -291,6 +295,7 @@ public final class Replica implements AutoCloseable {
         setApplied(e.position().index());
       }
     }
+    nextRead = chunk.nextIndex();
     setApplied(chunk.nextIndex() - 1);
     markHealthyIfCaughtUp();
   }
