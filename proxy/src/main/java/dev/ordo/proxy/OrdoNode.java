@@ -7,6 +7,7 @@ import dev.ordo.proxy.server.ProxyServer;
 import dev.ordo.proxy.server.ServerSettings;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.RatisSequencer;
 import dev.ordo.sequencer.Sequencer;
 import dev.ordo.sequencer.SequencerException;
@@ -56,9 +57,10 @@ public final class OrdoNode implements AutoCloseable {
     long incarnation = System.currentTimeMillis();
     List<Replica> replicas = new ArrayList<>();
     Coordinator[] holder = new Coordinator[1];
+    Analyzer analyzer = new Analyzer();
     for (ReplicaConfig rc : config.replicas()) {
       replicas.add(new Replica(rc, sequencer, (r, e, o) -> holder[0].applied(r, e, o), config.replicaPoolSize(),
-          config.timeZone()));
+          config.timeZone(), analyzer));
     }
     Coordinator coordinator = new Coordinator(config.nodeId(), incarnation, sequencer, replicas,
         config.writeTimeout(), Clock.systemUTC());
@@ -70,8 +72,9 @@ public final class OrdoNode implements AutoCloseable {
       }
       ServerSettings settings = new ServerSettings(config.nodeId(), config.database(),
           config.user(), config.password(), VERSION, "H2");
-      server = new ProxyServer(config.bindHost(), config.port(), settings, new Analyzer(), coordinator,
-          config.handshakeTimeout());
+      server = new ProxyServer(config.bindHost(), config.port(), settings, analyzer, coordinator,
+          config.handshakeTimeout(), config.idleInTransactionTimeout());
+      abortEarlierIncarnations(config.nodeId(), coordinator);
       return new OrdoNode(config, sequencer, replicas, coordinator, server);
     } catch (InterruptedException | RuntimeException e) {
       if (server != null) {
@@ -81,6 +84,33 @@ public final class OrdoNode implements AutoCloseable {
       sequencer.close();
       throw e;
     }
+  }
+
+  /**
+   * Transactions this node left open when it stopped (or crashed) hold locks on
+   * every replica of the cluster: the first thing a node does is append the
+   * decision to roll them back. Retried in the background until the log takes it.
+   */
+  private static void abortEarlierIncarnations(String nodeId, Coordinator coordinator) {
+    Thread.ofVirtual().name("ordo-abort-owner").start(() -> {
+      for (int attempt = 0; attempt < 1000; attempt++) {
+        try {
+          coordinator.appendOnly(TxnEntry.Kind.ABORT_OWNER, "").get();
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          log.warn("{}: cannot yet log the abort of earlier incarnations' transactions ({}); retrying", nodeId,
+              e.getCause().getMessage());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    });
   }
 
   /** Waits until some replica is healthy and caught up. */

@@ -19,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -235,19 +234,42 @@ class CrudIT {
   }
 
   @Test
-  void autocommitOffIsRefusedUntilInteractiveTransactionsLand() throws Exception {
-    try (Connection c = Nodes.connect(node)) {
+  void interactiveTransactionsCommitAndRollBack() throws Exception {
+    try (Connection c = Nodes.connect(node); Connection other = Nodes.connect(node)) {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("CREATE TABLE txn_t (id INT PRIMARY KEY, v INT)");
+      }
       c.setAutoCommit(false);
-      SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class,
-          () -> c.createStatement().executeQuery("SELECT 1"));
-      assertEquals("0A000", e.getSQLState());
-      assertTrue(e.getMessage().contains("autocommit"), e.getMessage());
-      c.rollback();
+      try (Statement s = c.createStatement()) {
+        assertEquals(1, s.executeUpdate("INSERT INTO txn_t VALUES (1, 10)"));
+        try (ResultSet rs = s.executeQuery("SELECT v FROM txn_t WHERE id = 1")) {
+          assertTrue(rs.next(), "a transaction reads its own writes");
+          assertEquals(10, rs.getInt(1));
+        }
+        try (ResultSet rs = other.createStatement().executeQuery("SELECT count(*) FROM txn_t")) {
+          rs.next();
+          assertEquals(0, rs.getInt(1), "uncommitted writes are invisible to others");
+        }
+        c.commit();
+        s.executeUpdate("INSERT INTO txn_t VALUES (2, 20)");
+        c.rollback();
+        SQLException dup = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO txn_t VALUES (1, 0)"));
+        assertEquals("23505", dup.getSQLState());
+        SQLException aborted = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 1"));
+        assertEquals("25P02", aborted.getSQLState(), "an error aborts the transaction");
+        c.rollback();
+      }
       c.setAutoCommit(true);
-      try (ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+      try (ResultSet rs = other.createStatement().executeQuery("SELECT id FROM txn_t ORDER BY id")) {
         assertTrue(rs.next());
+        assertEquals(1, rs.getInt(1));
+        assertFalse(rs.next(), "the rolled-back insert is absent");
       }
     }
+    Nodes.awaitReplicasCaughtUp(node);
+    var contents = Nodes.replicaContents(node.config());
+    assertEquals(contents.get(0), contents.get(1));
+    assertEquals(contents.get(0), contents.get(2));
   }
 
   @Test

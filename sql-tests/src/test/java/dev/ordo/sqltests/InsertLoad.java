@@ -166,7 +166,9 @@ final class InsertLoad implements AutoCloseable {
     while (next <= node.sequencer().committedIndex()) {
       dev.ordo.sequencer.LogChunk chunk = node.sequencer().read(next, 1000);
       for (dev.ordo.sequencer.LogEntry e : chunk.entries()) {
-        logPositions.add(e.position().toString());
+        if (dev.ordo.proxy.txn.TxnEntry.decode(e.payload()).kind() == dev.ordo.proxy.txn.TxnEntry.Kind.ONE_SHOT) {
+          logPositions.add(e.position().toString());
+        }
       }
       next = chunk.nextIndex();
     }

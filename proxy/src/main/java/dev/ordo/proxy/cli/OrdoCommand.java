@@ -112,6 +112,11 @@ public final class OrdoCommand implements Runnable {
         description = "How long a write waits for its outcome (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration writeTimeout;
 
+    @Option(names = "--idle-in-transaction-timeout", defaultValue = "PT60S",
+        description = "An interactive transaction idle this long is rolled back and its locks released "
+            + "(ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration idleInTransactionTimeout;
+
     @Override
     public Integer call() throws Exception {
       NodeConfig cfg = toConfig();
@@ -151,7 +156,8 @@ public final class OrdoCommand implements Runnable {
       }
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
       return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
-          user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout());
+          user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
+          idleInTransactionTimeout);
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param timeZone the time zone pinned on every replica connection
  * @param writeTimeout how long a write waits for its outcome before answering 08007
  * @param handshakeTimeout how long a new connection may take to say hello
+ * @param idleInTransactionTimeout how long an interactive transaction may stay idle before it is rolled back
  */
 public record NodeConfig(
     String nodeId,
@@ -37,7 +38,8 @@ public record NodeConfig(
     int replicaPoolSize,
     String timeZone,
     Duration writeTimeout,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    Duration idleInTransactionTimeout) {
 
   /** The default client port. */
   public static final int DEFAULT_PORT = 6736;
@@ -53,6 +55,10 @@ public record NodeConfig(
     Objects.requireNonNull(timeZone, "timeZone");
     Objects.requireNonNull(writeTimeout, "writeTimeout");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(idleInTransactionTimeout, "idleInTransactionTimeout");
+    if (idleInTransactionTimeout.isNegative() || idleInTransactionTimeout.isZero()) {
+      throw new IllegalArgumentException("idleInTransactionTimeout: must be positive, got " + idleInTransactionTimeout);
+    }
     replicas = List.copyOf(Objects.requireNonNull(replicas, "replicas"));
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " is not in 0..65535");
@@ -87,7 +93,7 @@ public record NodeConfig(
     Path abs = dataDir.toAbsolutePath().normalize();
     SequencerConfig log = SequencerConfig.single("n1", bindHost, raftPort, abs.resolve("log"));
     return new NodeConfig("n1", DEFAULT_DATABASE, bindHost, port, abs, log, h2Replicas(abs, replicaCount),
-        null, null, 8, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10));
+        null, null, 64, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60));
   }
 
   /** {@code count} H2 file replicas under {@code dataDir/replicas/r<i>}. */
@@ -106,25 +112,31 @@ public record NodeConfig(
   /** A copy with another log configuration (multi-peer groups). */
   public NodeConfig withLog(SequencerConfig newLog) {
     return new NodeConfig(newLog.peerId(), database, bindHost, port, dataDir, newLog, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
   }
 
   /** A copy with client credentials required. */
   public NodeConfig withCredentials(String newUser, String newPassword) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, newUser, newPassword,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+  }
+
+  /** A copy with another idle-in-transaction timeout. */
+  public NodeConfig withIdleInTransactionTimeout(Duration newTimeout) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout);
   }
 
   /** A copy with another write timeout. */
   public NodeConfig withWriteTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, newTimeout, handshakeTimeout);
+        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout);
   }
 
   /** A copy listening on another port. */
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(nodeId, database, bindHost, newPort, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
   }
 
   /** The configuration as one line per setting, password hidden, for the start-up log. */
@@ -146,7 +158,8 @@ public record NodeConfig(
         .append("replicaPoolSize=").append(replicaPoolSize).append('\n')
         .append("timeZone=").append(timeZone).append('\n')
         .append("writeTimeout=").append(writeTimeout).append('\n')
-        .append("handshakeTimeout=").append(handshakeTimeout);
+        .append("handshakeTimeout=").append(handshakeTimeout).append('\n')
+        .append("idleInTransactionTimeout=").append(idleInTransactionTimeout);
     return b.toString();
   }
 }

@@ -8,32 +8,51 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Exactly-once apply. Each applied entry writes its own row in
- * {@code ORDO.APPLIED} — log position, transaction id, outcome, update counts —
- * in the same backend transaction as its effects, so a replica's data and its
- * record of what it applied can never disagree. There is no shared "position"
- * row: concurrent appliers would contend on it. The transaction id is unique,
- * so an entry appended twice takes effect once and answers with the first
- * outcome.
+ * Exactly-once apply. Every transaction that ends on a replica — a one-shot
+ * entry, an interactive transaction's commit, rollback or abort — writes its own
+ * row in {@code ORDO.APPLIED}: transaction id, the log position where it ended,
+ * its outcome, and the <em>low-water position</em>: the first entry of the
+ * oldest transaction still open (or still waiting for locks) at that moment. A
+ * commit writes its row in the same backend transaction as its effects. There is
+ * no shared "position" row: concurrent transactions would contend on it.
  *
- * <p>The schema {@code ORDO} is reserved on every replica and hidden from
- * metadata calls.
+ * <p>On restart a replica reads the last row: it re-reads the log from that
+ * row's low-water position, skips every transaction with a row (they ended) and
+ * re-executes the others, which were open and lost their uncommitted work. The
+ * transaction id is the primary key, so an entry appended twice takes effect
+ * once and answers with the first outcome.
+ *
+ * <p>The schema {@code ORDO} is reserved on every replica and hidden from metadata calls.
  */
 final class Bookkeeping {
   static final String SCHEMA = "ORDO";
 
+  /** Outcome codes stored in {@code OUTCOME}. */
+  static final String COMMITTED = "C";
+  static final String FAILED = "E";
+  static final String ROLLED_BACK = "R";
+  static final String ABORTED = "A";
+
   private static final String CREATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS ORDO";
   private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS ORDO.APPLIED ("
-      + "LOG_INDEX BIGINT NOT NULL, SUB_INDEX INTEGER NOT NULL, TXN_ID VARCHAR(200) NOT NULL, "
-      + "OUTCOME CHAR(1) NOT NULL, UPDATE_COUNTS VARCHAR(1000000), SQL_STATE VARCHAR(5), "
-      + "PRIMARY KEY (LOG_INDEX, SUB_INDEX))";
+      + "TXN_ID VARCHAR(200) NOT NULL, LOG_INDEX BIGINT NOT NULL, SUB_INDEX INTEGER NOT NULL, "
+      + "LOW_INDEX BIGINT NOT NULL, LOW_SUB INTEGER NOT NULL, OUTCOME CHAR(1) NOT NULL, "
+      + "UPDATE_COUNTS VARCHAR(1000000), SQL_STATE VARCHAR(5), CONSTRAINT APPLIED_TXN PRIMARY KEY (TXN_ID))";
   private static final String CREATE_INDEX =
-      "CREATE UNIQUE INDEX IF NOT EXISTS ORDO.APPLIED_TXN ON ORDO.APPLIED (TXN_ID)";
-  private static final String INSERT = "INSERT INTO ORDO.APPLIED "
-      + "(LOG_INDEX, SUB_INDEX, TXN_ID, OUTCOME, UPDATE_COUNTS, SQL_STATE) VALUES (?, ?, ?, ?, ?, ?)";
+      "CREATE INDEX IF NOT EXISTS ORDO.APPLIED_POSITION ON ORDO.APPLIED (LOG_INDEX, SUB_INDEX)";
+  private static final String INSERT = "INSERT INTO ORDO.APPLIED (TXN_ID, LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB, "
+      + "OUTCOME, UPDATE_COUNTS, SQL_STATE) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Where a replica resumes. */
+  record Resume(LogPosition last, LogPosition lowWater, Set<String> ended) {
+    static final Resume EMPTY = new Resume(LogPosition.ZERO, LogPosition.ZERO, Set.of());
+  }
 
   private Bookkeeping() {}
 
@@ -46,65 +65,66 @@ final class Bookkeeping {
     }
   }
 
-  /**
-   * The position after which this replica resumes. Entries are applied in log
-   * order, one committed backend transaction each, so every position up to the
-   * highest recorded one is applied.
-   */
-  static LogPosition lastApplied(Connection c) throws SQLException {
+  static Resume resume(Connection c) throws SQLException {
+    LogPosition last;
+    LogPosition low;
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT LOG_INDEX, SUB_INDEX FROM ORDO.APPLIED ORDER BY LOG_INDEX DESC, SUB_INDEX DESC LIMIT 1")) {
-      return rs.next() ? new LogPosition(rs.getLong(1), rs.getInt(2)) : LogPosition.ZERO;
+        ResultSet rs = s.executeQuery("SELECT LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB FROM ORDO.APPLIED "
+            + "ORDER BY LOG_INDEX DESC, SUB_INDEX DESC LIMIT 1")) {
+      if (!rs.next()) {
+        return Resume.EMPTY;
+      }
+      last = new LogPosition(rs.getLong(1), rs.getInt(2));
+      low = new LogPosition(rs.getLong(3), rs.getInt(4));
     }
+    Set<String> ended = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT TXN_ID FROM ORDO.APPLIED "
+        + "WHERE LOG_INDEX > ? OR (LOG_INDEX = ? AND SUB_INDEX >= ?)")) {
+      ps.setLong(1, low.index());
+      ps.setLong(2, low.index());
+      ps.setInt(3, low.sub());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ended.add(rs.getString(1));
+        }
+      }
+    }
+    return new Resume(last, low, ended);
   }
 
-  /** Records an entry's outcome inside the current transaction of {@code c}. */
-  static void record(Connection c, LogPosition pos, String txnId, Outcome outcome) throws SQLException {
+  /** Records how a transaction ended, inside the current transaction of {@code c}. */
+  static void record(Connection c, String txnId, LogPosition pos, LogPosition low, String outcome, long[] counts,
+      String sqlState) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      ps.setLong(1, pos.index());
-      ps.setInt(2, pos.sub());
-      ps.setString(3, txnId);
-      if (outcome instanceof Outcome.Committed ok) {
-        ps.setString(4, "C");
-        ps.setString(5, Arrays.stream(ok.counts()).mapToObj(Long::toString).collect(Collectors.joining(",")));
-        ps.setNull(6, java.sql.Types.VARCHAR);
-      } else {
-        Outcome.Failed f = (Outcome.Failed) outcome;
-        ps.setString(4, "E");
-        ps.setNull(5, java.sql.Types.VARCHAR);
-        ps.setString(6, f.sqlState());
-      }
+      ps.setString(1, txnId);
+      ps.setLong(2, pos.index());
+      ps.setInt(3, pos.sub());
+      ps.setLong(4, low.index());
+      ps.setInt(5, low.sub());
+      ps.setString(6, outcome);
+      ps.setString(7, counts == null ? null
+          : Arrays.stream(counts).mapToObj(Long::toString).collect(Collectors.joining(",")));
+      ps.setString(8, sqlState);
       ps.executeUpdate();
     }
   }
 
-  /** The outcome recorded for a position, or null if it was not applied. */
-  static Outcome recorded(Connection c, LogPosition pos) throws SQLException {
-    return query(c, "LOG_INDEX = ? AND SUB_INDEX = ?", pos.index(), pos.sub());
-  }
-
   /** The outcome recorded for a transaction id, or null. */
   static Outcome recordedTxn(Connection c, String txnId) throws SQLException {
-    return query(c, "TXN_ID = ?", txnId);
-  }
-
-  private static Outcome query(Connection c, String where, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT OUTCOME, UPDATE_COUNTS, SQL_STATE FROM ORDO.APPLIED WHERE " + where)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
+        "SELECT OUTCOME, UPDATE_COUNTS, SQL_STATE FROM ORDO.APPLIED WHERE TXN_ID = ?")) {
+      ps.setString(1, txnId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;
         }
-        if ("C".equals(rs.getString(1))) {
+        String code = rs.getString(1);
+        if (COMMITTED.equals(code) || ROLLED_BACK.equals(code)) {
           String counts = rs.getString(2);
           long[] n = counts == null || counts.isEmpty()
               ? new long[0]
               : Arrays.stream(counts.split(",")).mapToLong(Long::parseLong).toArray();
-          return new Outcome.Committed(n, null, null);
+          return new Outcome.Done(n, null, null);
         }
         String state = rs.getString(3);
         return new Outcome.Failed(state, 0,
@@ -113,9 +133,9 @@ final class Bookkeeping {
     }
   }
 
-  /** Whether {@code e} is the unique violation of a repeated transaction id. */
+  /** Whether {@code e} is the primary-key violation of a repeated transaction id. */
   static boolean isDuplicateTxn(SQLException e) {
-    String msg = String.valueOf(e.getMessage()).toUpperCase(java.util.Locale.ROOT);
-    return "23505".equals(e.getSQLState()) && msg.contains("APPLIED_TXN");
+    String msg = String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT);
+    return "23505".equals(e.getSQLState()) && msg.contains("APPLIED") && msg.contains("TXN_ID");
   }
 }

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ordo.driver.wire.ProtocolException;
 import dev.ordo.proxy.config.ReplicaConfig;
-import dev.ordo.proxy.txn.Outcome;
+import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogChunk;
 import dev.ordo.sequencer.LogEntry;
@@ -51,12 +51,18 @@ public final class Replica implements AutoCloseable {
   private volatile State state = State.STOPPED;
   private volatile long appliedIndex;
   private volatile LogPosition lastApplied = LogPosition.ZERO;
+  private final Analyzer analyzer;
+  /** Applier thread only: where this replica resumed, and the scheduler of its entries. */
+  private Bookkeeping.Resume resume = Bookkeeping.Resume.EMPTY;
+  private Scheduler scheduler;
   /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
   private long nextRead = 1;
   private volatile String lastProblem;
 
-  public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone) {
+  public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone,
+      Analyzer analyzer) {
     this.config = config;
+    this.analyzer = analyzer;
     this.sequencer = sequencer;
     this.sink = sink;
     this.poolSize = poolSize;
@@ -203,13 +209,17 @@ public final class Replica implements AutoCloseable {
             conn = connect();
             backoffMs = 50;
           }
-          applyAvailable(conn);
+          applyAvailable();
         } catch (ReplicaFault | SQLException e) {
           lastProblem = e.getMessage();
           if (state != State.FENCED) {
             state = State.FAILING;
           }
           log.warn("{}: {}; retrying in {} ms", config.name(), e.getMessage(), backoffMs);
+          if (scheduler != null) {
+            scheduler.abandon();
+            scheduler = null;
+          }
           closeQuietly(conn);
           conn = null;
           pause(backoffMs);
@@ -225,6 +235,10 @@ public final class Replica implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (scheduler != null) {
+        scheduler.abandon();
+        scheduler = null;
+      }
       closeQuietly(conn);
       lock.lock();
       try {
@@ -255,14 +269,15 @@ public final class Replica implements AutoCloseable {
     Connection c = p.getConnection();
     try {
       Bookkeeping.install(c);
-      LogPosition last = Bookkeeping.lastApplied(c);
-      if (last.compareTo(lastApplied) != 0) {
-        log.info("{}: resuming after log position {}", config.name(), last);
+      Bookkeeping.Resume r = Bookkeeping.resume(c);
+      if (r.last().compareTo(lastApplied) != 0 || !r.lowWater().equals(r.last())) {
+        log.info("{}: resuming after log position {}, re-reading from {} ({} transactions ended since)",
+            config.name(), r.last(), r.lowWater(), r.ended().size());
       }
-      lastApplied = last;
-      // Entries of the last recorded Raft index after its recorded sub-index may still be missing.
-      nextRead = Math.max(last.index(), 1);
-      setApplied(Math.max(appliedIndex, last.sub() >= 0 ? last.index() - 1 : 0));
+      resume = r;
+      lastApplied = r.last();
+      nextRead = Math.max(r.lowWater().index(), 1);
+      scheduler = new Scheduler(config.name(), c, p::getConnection, analyzer, sink);
       return c;
     } catch (SQLException e) {
       closeQuietly(c);
@@ -271,8 +286,7 @@ public final class Replica implements AutoCloseable {
   }
 
   /** Applies every committed entry not applied yet, then waits briefly for more. */
-  private void applyAvailable(Connection conn)
-      throws ReplicaFault, SQLException, InterruptedException, FencedException {
+  private void applyAvailable() throws ReplicaFault, InterruptedException, FencedException {
     long next = nextRead;
     if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
       markHealthyIfCaughtUp();
@@ -287,8 +301,12 @@ public final class Replica implements AutoCloseable {
     List<LogEntry> entries = chunk.entries();
     for (int i = 0; i < entries.size(); i++) {
       LogEntry e = entries.get(i);
+      if (e.position().compareTo(resume.lowWater()) < 0) {
+        continue; // Below the low-water position: everything there ended before the restart.
+      }
+      apply(e);
       if (e.position().isAfter(lastApplied)) {
-        apply(conn, e);
+        lastApplied = e.position();
       }
       boolean lastOfIndex = i + 1 == entries.size() || entries.get(i + 1).position().index() != e.position().index();
       if (lastOfIndex) {
@@ -300,23 +318,19 @@ public final class Replica implements AutoCloseable {
     markHealthyIfCaughtUp();
   }
 
-  private void apply(Connection conn, LogEntry e) throws ReplicaFault, SQLException, FencedException {
+  private void apply(LogEntry e) throws ReplicaFault, FencedException {
     TxnEntry txn;
     try {
       txn = TxnEntry.decode(e.payload());
     } catch (ProtocolException pe) {
       throw new FencedException("log entry " + e.position() + " cannot be decoded: " + pe.getMessage());
     }
-    Outcome outcome;
-    if (state == State.FAILING || state == State.STARTING) {
-      // After a failure the last entry may have committed before the connection broke.
-      Outcome recorded = Bookkeeping.recorded(conn, e.position());
-      outcome = recorded != null ? recorded : EntryExecutor.execute(conn, txn, e.position());
-    } else {
-      outcome = EntryExecutor.execute(conn, txn, e.position());
+    Bookkeeping.Resume r = resume;
+    if (!e.position().isAfter(r.last()) && r.ended().contains(txn.txnId())) {
+      // Ended before the restart: its effects and its row are in the replica already.
+      return;
     }
-    lastApplied = e.position();
-    sink.applied(config.name(), txn, outcome);
+    scheduler.process(txn, e.position());
   }
 
   private void markHealthyIfCaughtUp() {

@@ -44,7 +44,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   private Session session;
   private String sessionId;
 
-  ConnectionHandler(ServerSettings settings, Analyzer analyzer, Coordinator coordinator, ExecutorService executor) {
+  private final java.util.concurrent.ScheduledExecutorService timer;
+  private final java.time.Duration idleTimeout;
+
+  ConnectionHandler(ServerSettings settings, Analyzer analyzer, Coordinator coordinator, ExecutorService executor,
+      java.util.concurrent.ScheduledExecutorService timer, java.time.Duration idleTimeout) {
+    this.timer = timer;
+    this.idleTimeout = idleTimeout;
     this.settings = settings;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
@@ -122,7 +128,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       ctx.pipeline().remove(HANDSHAKE_TIMEOUT);
     }
     sessionId = settings.nodeId() + "/s" + SESSION_IDS.incrementAndGet();
-    session = new Session(sessionId, analyzer, coordinator);
+    session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout);
     log.debug("{}: opened for {} from {}", sessionId, h.user(), ctx.channel().remoteAddress());
     ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend()));
   }
@@ -160,7 +166,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (sessionId != null) {
+    if (session != null) {
+      session.close();
       log.debug("{}: closed", sessionId);
     }
     super.channelInactive(ctx);

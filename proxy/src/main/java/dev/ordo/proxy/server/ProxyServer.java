@@ -35,6 +35,8 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final java.util.concurrent.ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("ordo-idle-timer").unstarted(r));
   private final Channel channel;
 
   /**
@@ -43,7 +45,8 @@ public final class ProxyServer implements AutoCloseable {
    * @param settings what the connection handler needs
    */
   public ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer,
-      Coordinator coordinator, Duration handshakeTimeout) throws InterruptedException {
+      Coordinator coordinator, Duration handshakeTimeout, Duration idleInTransactionTimeout)
+      throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -59,7 +62,8 @@ public final class ProxyServer implements AutoCloseable {
                 .addLast(new LengthFieldPrepender(4))
                 .addLast(new ResponseEncoder())
                 .addLast(new RequestDecoder())
-                .addLast(new ConnectionHandler(settings, analyzer, coordinator, virtualThreads));
+                .addLast(new ConnectionHandler(settings, analyzer, coordinator, virtualThreads, timer,
+                    idleInTransactionTimeout));
           }
         });
     try {
@@ -85,5 +89,6 @@ public final class ProxyServer implements AutoCloseable {
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     // No interrupts: they would close H2's file channels under the replicas' connections.
     virtualThreads.shutdown();
+    timer.shutdownNow();
   }
 }

@@ -16,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,21 +33,25 @@ public final class Session {
   private final String id;
   private final Analyzer analyzer;
   private final Coordinator coordinator;
+  private final Transaction txn;
 
-  public Session(String id, Analyzer analyzer, Coordinator coordinator) {
+  public Session(String id, Analyzer analyzer, Coordinator coordinator, ScheduledExecutorService timer,
+      Duration idleTimeout) {
     this.id = id;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
+    this.txn = new Transaction(id, coordinator, timer, idleTimeout);
   }
 
   /** Answers one request (never {@code Hello} or {@code Close}, which the connection handles). */
   public Response handle(Request request) {
+    txn.busy();
     try {
       return switch (request) {
         case Request.Execute e -> execute(e);
         case Request.Batch b -> batch(b);
         case Request.Metadata m -> coordinator.read(c -> MetadataCall.invoke(c.getMetaData(), m));
-        case Request.EndTxn t -> new Response.Ok();
+        case Request.EndTxn t -> txn.end(t.commit());
         case Request.Ping p -> ping();
         case Request.Hello h -> error(SqlState.PROTOCOL_VIOLATION, "this session is already open; Hello is sent once");
         case Request.Close c -> new Response.Ok();
@@ -56,7 +62,14 @@ public final class Session {
       log.error("{}: internal error handling {}", id, request.getClass().getSimpleName(), e);
       return error(SqlState.INTERNAL_ERROR, "Ordo internal error while handling "
           + request.getClass().getSimpleName() + ": " + e + ". The node's log has the stack trace.");
+    } finally {
+      txn.idle();
     }
+  }
+
+  /** The client went away: an open transaction is rolled back through the log. */
+  public void close() {
+    txn.close();
   }
 
   private Response ping() {
@@ -67,35 +80,61 @@ public final class Session {
   }
 
   private Response execute(Request.Execute e) throws SQLException {
-    Response refusal = refuseInteractive(e.flags());
-    if (refusal != null) {
-      return refusal;
-    }
+    boolean autocommit = (e.flags() & Request.FLAG_AUTOCOMMIT) != 0;
+    boolean readOnly = (e.flags() & Request.FLAG_READ_ONLY) != 0;
     Analysis a = analyzer.analyze(e.sql());
     switch (a.kind()) {
       case REFUSED:
         return error(SqlState.FEATURE_NOT_SUPPORTED, "Ordo refuses this statement: " + a.reason() + ".");
       case TRANSACTION_CONTROL:
-        return transactionControl(a);
-      case READ:
-        return read(e);
+        return transactionControl(a, autocommit);
       default:
         break;
     }
-    if ((e.flags() & Request.FLAG_READ_ONLY) != 0) {
-      return error(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot run a write in a read-only connection ("
-          + a.reason() + "); call Connection.setReadOnly(false) first");
+    if (readOnly && !a.isRead()) {
+      return error(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot run a write in a read-only "
+          + (autocommit ? "connection" : "transaction") + " (" + a.reason()
+          + "); call Connection.setReadOnly(false) first");
     }
-    Outcome o = coordinator.write(a.globalLock(), false, e.keys(),
-        List.of(new TxnEntry.Statement(e.sql(), e.params())));
+    if (!autocommit) {
+      if (readOnly) {
+        return txn.snapshotRead(e);
+      }
+      if (isDdl(e.sql())) {
+        return error(SqlState.FEATURE_NOT_SUPPORTED, "DDL cannot run inside an interactive transaction: H2 "
+            + "replicas commit DDL implicitly, which would break the transaction's atomicity. Run it with "
+            + "autocommit on, as its own transaction.");
+      }
+      return txn.statement(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())),
+          Session::statementResponse);
+    }
+    if (a.isRead()) {
+      return read(e);
+    }
+    Outcome o = coordinator.write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
     if (o instanceof Outcome.Failed f) {
       return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
     }
-    Outcome.Committed c = (Outcome.Committed) o;
+    return statementResponse((Outcome.Done) o, e.keys());
+  }
+
+  private static Response statementResponse(Outcome.Done c, KeyRequest keys) {
     if (c.rows() != null) {
       return new Response.Rows(c.rows());
     }
-    return new Response.Update(c.counts()[0], e.keys().kind() == KeyRequest.Kind.NONE ? null : c.keys());
+    return new Response.Update(c.counts()[0], keys.kind() == KeyRequest.Kind.NONE ? null : c.keys());
+  }
+
+  private static Response batchResponse(Outcome.Done c, KeyRequest keys) {
+    return new Response.BatchDone(c.counts(), keys.kind() == KeyRequest.Kind.NONE ? null : c.keys());
+  }
+
+  private static final java.util.Set<String> DDL_WORDS =
+      java.util.Set.of("CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "RENAME", "ANALYZE");
+
+  private static boolean isDdl(String sql) {
+    String first = dev.ordo.proxy.sql.Analyzer.firstKeyword(sql);
+    return DDL_WORDS.contains(first);
   }
 
   private Response read(Request.Execute e) throws SQLException {
@@ -123,11 +162,7 @@ public final class Session {
   }
 
   private Response batch(Request.Batch b) throws SQLException {
-    Response refusal = refuseInteractive(b.flags());
-    if (refusal != null) {
-      return refusal;
-    }
-    boolean global = false;
+    boolean autocommit = (b.flags() & Request.FLAG_AUTOCOMMIT) != 0;
     List<TxnEntry.Statement> stmts = new ArrayList<>(b.items().size());
     for (int i = 0; i < b.items().size(); i++) {
       Request.BatchItem item = b.items().get(i);
@@ -140,41 +175,43 @@ public final class Session {
         return new Response.Error(SqlState.READ_ONLY_SQL_TRANSACTION.code(), 0, "batch item " + i
             + " is a write in a read-only connection; call Connection.setReadOnly(false) first", i);
       }
-      global |= a.globalLock();
+      if (!autocommit && isDdl(item.sql())) {
+        return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i + " is DDL, which "
+            + "cannot run inside an interactive transaction on H2 replicas; run it with autocommit on", i);
+      }
       stmts.add(new TxnEntry.Statement(item.sql(), item.params()));
     }
     if (stmts.isEmpty()) {
       return new Response.BatchDone(new long[0], null);
     }
-    Outcome o = coordinator.write(global, true, b.keys(), stmts);
+    if (!autocommit) {
+      return txn.statement(true, b.keys(), stmts, Session::batchResponse);
+    }
+    Outcome o = coordinator.write(true, b.keys(), stmts);
     if (o instanceof Outcome.Failed f) {
       return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), f.statement());
     }
-    Outcome.Committed c = (Outcome.Committed) o;
-    return new Response.BatchDone(c.counts(), b.keys().kind() == KeyRequest.Kind.NONE ? null : c.keys());
+    return batchResponse((Outcome.Done) o, b.keys());
   }
 
-  private static Response refuseInteractive(int flags) {
-    if ((flags & Request.FLAG_AUTOCOMMIT) == 0) {
-      return error(SqlState.FEATURE_NOT_SUPPORTED, "Interactive transactions (autocommit off) are not supported "
-          + "by this Ordo yet, and Ordo never runs them with weaker guarantees. Use autocommit statements or a "
-          + "JDBC batch (one atomic transaction), or call Connection.setAutoCommit(true).");
-    }
-    return null;
-  }
-
-  private static Response transactionControl(Analysis a) {
+  private Response transactionControl(Analysis a, boolean autocommit) throws SQLException {
     String what = a.reason().toUpperCase(Locale.ROOT);
     if (what.equals("COMMIT") || what.equals("END") || what.equals("ROLLBACK") || what.equals("ABORT")) {
-      // Autocommit mode: there is no open transaction; like PostgreSQL, this does nothing.
-      return new Response.Update(0, null);
+      if (autocommit) {
+        // There is no open transaction; like PostgreSQL, this does nothing.
+        return new Response.Update(0, null);
+      }
+      Response r = txn.end(what.equals("COMMIT") || what.equals("END"));
+      return r instanceof Response.Ok ? new Response.Update(0, null) : r;
     }
-    if (what.startsWith("SET TRANSACTION") || what.startsWith("SET SESSION")) {
+    if (what.startsWith("SET TRANSACTION") || what.startsWith("SET SESSION")
+        || ((what.equals("BEGIN") || what.equals("START")) && !autocommit)) {
       // Every Ordo transaction is strictly serializable; a weaker level is granted as this stronger one.
+      // With autocommit off a transaction is always open, so BEGIN changes nothing.
       return new Response.Update(0, null);
     }
-    return error(SqlState.FEATURE_NOT_SUPPORTED, what + " as SQL is not supported: interactive transactions are "
-        + "not supported by this Ordo yet. Use autocommit statements or a JDBC batch (one atomic transaction).");
+    return error(SqlState.FEATURE_NOT_SUPPORTED, what + " as SQL is not supported: use the JDBC API "
+        + "(Connection.setAutoCommit(false), commit(), rollback()) to control transactions.");
   }
 
   private static Response error(SqlState state, String message) {

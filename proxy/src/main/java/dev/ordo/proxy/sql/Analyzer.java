@@ -103,6 +103,11 @@ public final class Analyzer {
       .withQuotedCasing(Casing.UNCHANGED)
       .withCaseSensitive(false);
 
+  /** The first keyword of a statement, upper-cased (comments and parentheses skipped). */
+  public static String firstKeyword(String sql) {
+    return Lexer.firstKeywords(sql, 1);
+  }
+
   /** Classifies one statement. */
   public Analysis analyze(String sql) {
     Analysis cached = cache.get(sql);

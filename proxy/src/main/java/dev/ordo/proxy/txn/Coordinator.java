@@ -63,11 +63,26 @@ public final class Coordinator implements ResultSink {
    *
    * @throws SQLException 08007 when the outcome cannot be known in time
    */
-  public Outcome write(boolean globalLock, boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
+  public Outcome write(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
       throws SQLException {
+    return submit(TxnEntry.Kind.ONE_SHOT, "", batch, keys, statements);
+  }
+
+  /** A new interactive transaction id, unique across the cluster and restarts. */
+  public String newTxnId() {
+    return nodeId + ":" + incarnation + ":t" + requestIds.incrementAndGet();
+  }
+
+  /**
+   * Appends an entry of any kind except {@code ABORT_OWNER} and waits for its
+   * outcome on a local replica.
+   *
+   * @param txn the interactive transaction id, or empty for a one-shot entry
+   */
+  public Outcome submit(TxnEntry.Kind kind, String txn, boolean batch, KeyRequest keys,
+      List<TxnEntry.Statement> statements) throws SQLException {
     long id = requestIds.incrementAndGet();
-    long micros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-    TxnEntry entry = new TxnEntry(nodeId, incarnation, id, micros, globalLock, batch, keys, statements);
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, micros(), batch, keys, statements);
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     waiting.put(id, result);
     try {
@@ -97,6 +112,20 @@ public final class Coordinator implements ResultSink {
     } finally {
       waiting.remove(id);
     }
+  }
+
+  /**
+   * Appends an entry without waiting for its outcome (a rollback for a client
+   * that went away, an abort of an earlier incarnation's transactions).
+   */
+  public CompletableFuture<LogPosition> appendOnly(TxnEntry.Kind kind, String txn) {
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, requestIds.incrementAndGet(), txn, micros(), false,
+        KeyRequest.NONE, List.of());
+    return sequencer.append(entry.encode());
+  }
+
+  private long micros() {
+    return TimeUnit.MILLISECONDS.toMicros(clock.millis());
   }
 
   @Override
@@ -146,6 +175,45 @@ public final class Coordinator implements ResultSink {
     throw SqlExceptions.create(SqlState.CANNOT_CONNECT_NOW,
         "No replica of node " + nodeId + " could serve this read at log index " + readIndex + " within "
             + timeout.toSeconds() + " s (" + describeReplicas() + "). Retry when a replica is healthy.", last);
+  }
+
+  /**
+   * A connection to a local replica holding one snapshot taken after the
+   * replica applied the linearizable read index (H2: SNAPSHOT isolation, read
+   * only, autocommit off). The caller closes it.
+   */
+  public Connection snapshot() throws SQLException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long readIndex = readIndex();
+    try {
+      while (System.nanoTime() < deadline) {
+        Replica r = pick();
+        if (r == null) {
+          Thread.sleep(20);
+          continue;
+        }
+        if (!r.awaitApplied(readIndex, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          continue;
+        }
+        Connection c = r.readConnection();
+        try (java.sql.Statement s = c.createStatement()) {
+          s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+          c.setAutoCommit(false);
+          c.setReadOnly(true);
+          // The snapshot is taken by the first read, after the replica is ready for the read index.
+          s.executeQuery("SELECT 1").close();
+          return c;
+        } catch (SQLException e) {
+          c.close();
+          throw e;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SqlExceptions.create(SqlState.QUERY_CANCELED, "interrupted while waiting for a replica", e);
+    }
+    throw SqlExceptions.create(SqlState.CANNOT_CONNECT_NOW, "No replica of node " + nodeId
+        + " could take a snapshot at log index " + readIndex + " (" + describeReplicas() + ")", null);
   }
 
   private long readIndex() throws SQLException {

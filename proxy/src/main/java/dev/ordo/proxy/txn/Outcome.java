@@ -6,20 +6,22 @@ import dev.ordo.driver.wire.ResultData;
 public sealed interface Outcome {
 
   /**
-   * The transaction committed.
+   * The entry ran: a one-shot transaction committed, a statement of an
+   * interactive transaction executed, or a commit or rollback completed.
    *
    * @param counts one update count per statement (-1 for a statement that returned rows)
    * @param keys generated keys, or null if none were asked for
    * @param rows the rows of the last statement if it returned rows, else null
    */
-  record Committed(long[] counts, ResultData keys, ResultData rows) implements Outcome {
-    public Committed {
+  record Done(long[] counts, ResultData keys, ResultData rows) implements Outcome {
+    public Done {
       counts = counts.clone();
     }
   }
 
   /**
-   * The transaction failed with a deterministic error (the same on every replica) and was rolled back.
+   * The entry failed with a deterministic error (the same on every replica, or
+   * Ordo's own deadlock verdict); its transaction was rolled back.
    *
    * @param statement index of the statement that failed
    */

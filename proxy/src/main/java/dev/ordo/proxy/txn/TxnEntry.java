@@ -13,37 +13,63 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code Txn} log entry: a complete one-shot transaction (an autocommit
- * statement or a JDBC batch) with everything a replica needs to execute it
- * without asking anyone.
+ * One log entry, with everything a replica needs to execute it without asking
+ * anyone. Kinds:
+ * <ul>
+ *   <li>{@link Kind#ONE_SHOT}: a complete transaction (an autocommit statement or a JDBC batch);
+ *   <li>{@link Kind#STMT}: one statement of the interactive transaction {@link #txn()};
+ *   <li>{@link Kind#COMMIT} / {@link Kind#ROLLBACK}: the end of that transaction;
+ *   <li>{@link Kind#ABORT_OWNER}: rolls back every open transaction begun by node {@link #origin()} in an
+ *       incarnation before {@link #incarnation()} (a node that restarted).
+ * </ul>
  *
- * <p>Encoding (version 1, big-endian): {@code u8 version, u8 kind=1, str origin,
- * i64 incarnation, i64 requestId, i64 timestampMicros, bool globalLock,
- * bool batch, KeyRequest keys, i32 n, n × (str sql, i32 m, m × value)}; strings
- * and values as in the wire protocol ({@code docs/protocol.md}). A replica that
- * meets a version or kind it does not know stops rather than guess.
+ * <p>Encoding (version 2, big-endian): {@code u8 version, u8 kind, str origin, i64 incarnation,
+ * i64 requestId, str txn, i64 timestampMicros, bool batch, KeyRequest keys, i32 n, n × (str sql,
+ * i32 m, m × value)}; strings and values as in the wire protocol ({@code docs/protocol.md}). A
+ * replica that meets a version or kind it does not know fences itself rather than guess.
  *
+ * @param kind what the entry does
  * @param origin the node that appended it
- * @param incarnation that node's incarnation (its start time), so a restarted node ignores its old entries' results
- * @param requestId unique per origin incarnation
- * @param timestampMicros the origin's clock when the transaction began (UTC microseconds)
- * @param globalLock whether it must run alone
+ * @param incarnation that node's incarnation (its start time)
+ * @param requestId unique per origin incarnation: matches the outcome to the waiting client
+ * @param txn the interactive transaction's id ({@code STMT}, {@code COMMIT}, {@code ROLLBACK}); empty otherwise
+ * @param timestampMicros the origin's clock when the entry was made (UTC microseconds)
  * @param batch whether the client sent it as a JDBC batch (answered with a count per statement)
  * @param keys generated keys wanted
  * @param statements the statements, original SQL text and bound parameters
  */
 public record TxnEntry(
+    Kind kind,
     String origin,
     long incarnation,
     long requestId,
+    String txn,
     long timestampMicros,
-    boolean globalLock,
     boolean batch,
     KeyRequest keys,
     List<Statement> statements) {
 
-  public static final byte VERSION = 1;
-  public static final byte KIND_TXN = 1;
+  public static final byte VERSION = 2;
+
+  /** What an entry does. The codes are part of the log format. */
+  public enum Kind {
+    ONE_SHOT(1), STMT(2), COMMIT(3), ROLLBACK(4), ABORT_OWNER(5);
+
+    final int code;
+
+    Kind(int code) {
+      this.code = code;
+    }
+
+    static Kind of(int code) throws ProtocolException {
+      for (Kind k : values()) {
+        if (k.code == code) {
+          return k;
+        }
+      }
+      throw new ProtocolException("log entry kind " + code + " is not supported by this Ordo; upgrade this node");
+    }
+  }
 
   /** One statement: its text, forwarded as the client wrote it, and its parameters. */
   public record Statement(String sql, List<Object> params) {
@@ -54,23 +80,33 @@ public record TxnEntry(
 
   public TxnEntry {
     statements = List.copyOf(statements);
+    txn = txn == null ? "" : txn;
   }
 
-  /** The transaction id, unique across the cluster and across restarts. */
+  /** A one-shot transaction. */
+  public static TxnEntry oneShot(String origin, long incarnation, long requestId, long micros, boolean batch,
+      KeyRequest keys, List<Statement> statements) {
+    return new TxnEntry(Kind.ONE_SHOT, origin, incarnation, requestId, "", micros, batch, keys, statements);
+  }
+
+  /**
+   * The transaction id, unique across the cluster and across restarts: the
+   * interactive transaction's id, or for a one-shot entry its own.
+   */
   public String txnId() {
-    return origin + ":" + incarnation + ":" + requestId;
+    return kind == Kind.ONE_SHOT ? origin + ":" + incarnation + ":" + requestId : txn;
   }
 
   public byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + statements.size() * 64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
-      out.writeByte(KIND_TXN);
+      out.writeByte(kind.code);
       Values.writeString(out, origin);
       out.writeLong(incarnation);
       out.writeLong(requestId);
+      Values.writeString(out, txn);
       out.writeLong(timestampMicros);
-      out.writeBoolean(globalLock);
       out.writeBoolean(batch);
       keys.write(out);
       out.writeInt(statements.size());
@@ -91,15 +127,12 @@ public record TxnEntry(
         throw new ProtocolException("log entry version " + version + " is not supported by this Ordo (knows "
             + VERSION + "); upgrade this node");
       }
-      byte kind = in.readByte();
-      if (kind != KIND_TXN) {
-        throw new ProtocolException("log entry kind " + kind + " is not supported by this Ordo; upgrade this node");
-      }
+      Kind kind = Kind.of(in.readByte());
       String origin = Values.readString(in);
       long incarnation = in.readLong();
       long requestId = in.readLong();
+      String txn = Values.readString(in);
       long ts = in.readLong();
-      boolean global = in.readBoolean();
       boolean batch = in.readBoolean();
       KeyRequest keys = KeyRequest.read(in);
       int n = in.readInt();
@@ -113,7 +146,7 @@ public record TxnEntry(
       if (in.available() > 0) {
         throw new ProtocolException(in.available() + " trailing bytes after a log entry");
       }
-      return new TxnEntry(origin, incarnation, requestId, ts, global, batch, keys, stmts);
+      return new TxnEntry(kind, origin, incarnation, requestId, txn, ts, batch, keys, stmts);
     } catch (ProtocolException e) {
       throw e;
     } catch (IOException e) {

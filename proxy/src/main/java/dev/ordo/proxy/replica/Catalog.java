@@ -1,0 +1,84 @@
+package dev.ordo.proxy.replica;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the lock manager needs to know about a replica's schema: its base tables
+ * and the foreign keys between them. Loaded from the standard
+ * {@code INFORMATION_SCHEMA} when a replica starts and again after every entry
+ * that held the global lock (DDL), so every replica sees the same catalog at
+ * the same log position.
+ */
+final class Catalog {
+  static final String DEFAULT_SCHEMA = "PUBLIC";
+
+  private final Set<String> tables;
+  private final Map<String, Set<String>> parents;
+  private final Map<String, Set<String>> children;
+
+  private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children) {
+    this.tables = tables;
+    this.parents = parents;
+    this.children = children;
+  }
+
+  static Catalog load(Connection c) throws SQLException {
+    Set<String> tables = new HashSet<>();
+    Map<String, Set<String>> parents = new HashMap<>();
+    Map<String, Set<String>> children = new HashMap<>();
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+          + "WHERE TABLE_TYPE IN ('BASE TABLE', 'TABLE')")) {
+        while (rs.next()) {
+          tables.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT fk.TABLE_SCHEMA, fk.TABLE_NAME, pk.TABLE_SCHEMA, pk.TABLE_NAME "
+          + "FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc "
+          + "JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS fk ON fk.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA "
+          + "AND fk.CONSTRAINT_NAME = rc.CONSTRAINT_NAME "
+          + "JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS pk ON pk.CONSTRAINT_SCHEMA = rc.UNIQUE_CONSTRAINT_SCHEMA "
+          + "AND pk.CONSTRAINT_NAME = rc.UNIQUE_CONSTRAINT_NAME")) {
+        while (rs.next()) {
+          String child = name(rs.getString(1), rs.getString(2));
+          String parent = name(rs.getString(3), rs.getString(4));
+          parents.computeIfAbsent(child, k -> new HashSet<>()).add(parent);
+          children.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
+        }
+      }
+    }
+    return new Catalog(tables, parents, children);
+  }
+
+  private static String name(String schema, String table) {
+    return (schema + "." + table).toUpperCase(Locale.ROOT);
+  }
+
+  /** A table name as the analyzer gives it, qualified with the default schema. */
+  static String qualify(String table) {
+    return table.indexOf('.') >= 0 ? table : DEFAULT_SCHEMA + "." + table;
+  }
+
+  /** Whether {@code qualified} is a base table (not a view, not a system table, not unknown). */
+  boolean isBaseTable(String qualified) {
+    return tables.contains(qualified);
+  }
+
+  /** Tables that {@code table} references through foreign keys. */
+  Set<String> parentsOf(String table) {
+    return parents.getOrDefault(table, Set.of());
+  }
+
+  /** Tables that reference {@code table} through foreign keys. */
+  Set<String> childrenOf(String table) {
+    return children.getOrDefault(table, Set.of());
+  }
+}

@@ -1,0 +1,207 @@
+package dev.ordo.proxy.replica;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The deterministic lock manager of one replica: table-level shared (S) and
+ * exclusive (X) locks, granted strictly in the order requests arrive (log
+ * order), all of a request's locks at once, held until the transaction ends
+ * (strict two-phase locking). Fed only by the log, it makes the same decisions
+ * on every replica.
+ *
+ * <p>A request is granted when every lock it asks for is compatible with the
+ * locks other transactions hold and with every earlier request still waiting
+ * (no overtaking). A request that cannot be granted waits; if waiting would
+ * close a cycle in the wait-for graph (edges to holders and to conflicting
+ * requests queued ahead), it is refused as a deadlock instead, and the
+ * requester is the victim. Pure code: no threads, no I/O.
+ *
+ * @param <O> what a request carries (the operation to run when granted)
+ */
+public final class LockManager<O> {
+
+  /** A lock mode. */
+  public enum Mode {
+    S, X;
+
+    boolean conflicts(Mode other) {
+      return this == X || other == X;
+    }
+  }
+
+  /** The resource every request holds in S, and DDL or unknown statements in X. */
+  public static final String GLOBAL = "*global*";
+
+  /** What {@link #request} decided. */
+  public enum Decision { GRANTED, WAITING, DEADLOCK }
+
+  private record Waiting<O>(String txn, Map<String, Mode> locks, O op) {}
+
+  /** resource → (txn → mode held). */
+  private final Map<String, Map<String, Mode>> held = new HashMap<>();
+  /** txn → resources it holds. */
+  private final Map<String, Set<String>> heldBy = new HashMap<>();
+  private final Deque<Waiting<O>> waiting = new ArrayDeque<>();
+
+  /**
+   * Asks for {@code locks} (resource → mode) on behalf of {@code txn}. Every
+   * request also takes S on {@link #GLOBAL} unless it asks for X on it.
+   */
+  public Decision request(String txn, Map<String, Mode> locks, O op) {
+    Map<String, Mode> all = withGlobal(locks);
+    if (grantable(txn, all, null)) {
+      grant(txn, all);
+      return Decision.GRANTED;
+    }
+    Waiting<O> w = new Waiting<>(txn, all, op);
+    if (closesCycle(w)) {
+      return Decision.DEADLOCK;
+    }
+    waiting.addLast(w);
+    return Decision.WAITING;
+  }
+
+  /**
+   * Releases every lock of {@code txn} and drops its waiting request, then
+   * grants waiting requests that have become grantable, in arrival order.
+   *
+   * @return the operations of the requests granted now, in the order to run them
+   */
+  public List<O> release(String txn) {
+    Set<String> resources = heldBy.remove(txn);
+    if (resources != null) {
+      for (String r : resources) {
+        Map<String, Mode> holders = held.get(r);
+        holders.remove(txn);
+        if (holders.isEmpty()) {
+          held.remove(r);
+        }
+      }
+    }
+    waiting.removeIf(w -> w.txn().equals(txn));
+    List<O> granted = new ArrayList<>();
+    List<Waiting<O>> ahead = new ArrayList<>();
+    for (Iterator<Waiting<O>> it = waiting.iterator(); it.hasNext(); ) {
+      Waiting<O> w = it.next();
+      if (grantable(w.txn(), w.locks(), ahead)) {
+        it.remove();
+        grant(w.txn(), w.locks());
+        granted.add(w.op());
+      } else {
+        ahead.add(w);
+      }
+    }
+    return granted;
+  }
+
+  /** Whether {@code txn} holds any lock. */
+  public boolean holdsLocks(String txn) {
+    return heldBy.containsKey(txn);
+  }
+
+  /** Whether {@code txn} has a request waiting. */
+  public boolean isWaiting(String txn) {
+    return waiting.stream().anyMatch(w -> w.txn().equals(txn));
+  }
+
+  /** The operations still waiting, in arrival order. */
+  public List<O> waitingOps() {
+    return waiting.stream().map(Waiting::op).toList();
+  }
+
+  private static Map<String, Mode> withGlobal(Map<String, Mode> locks) {
+    Map<String, Mode> all = new LinkedHashMap<>(locks);
+    all.putIfAbsent(GLOBAL, Mode.S);
+    return all;
+  }
+
+  /** Compatible with other transactions' held locks and, if given, with the requests ahead. */
+  private boolean grantable(String txn, Map<String, Mode> locks, List<Waiting<O>> ahead) {
+    Iterable<Waiting<O>> before = ahead != null ? ahead : waiting;
+    for (Map.Entry<String, Mode> l : locks.entrySet()) {
+      Map<String, Mode> holders = held.get(l.getKey());
+      if (holders != null) {
+        for (Map.Entry<String, Mode> h : holders.entrySet()) {
+          if (!h.getKey().equals(txn) && h.getValue().conflicts(l.getValue())) {
+            return false;
+          }
+        }
+      }
+      for (Waiting<O> w : before) {
+        Mode m = w.locks().get(l.getKey());
+        if (!w.txn().equals(txn) && m != null && m.conflicts(l.getValue())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void grant(String txn, Map<String, Mode> locks) {
+    for (Map.Entry<String, Mode> l : locks.entrySet()) {
+      held.computeIfAbsent(l.getKey(), k -> new HashMap<>())
+          .merge(txn, l.getValue(), (a, b) -> a == Mode.X || b == Mode.X ? Mode.X : Mode.S);
+      heldBy.computeIfAbsent(txn, k -> new HashSet<>()).add(l.getKey());
+    }
+  }
+
+  /** The transactions a request (queued after {@code ahead}) waits for. */
+  private Set<String> waitsFor(Waiting<O> w, Iterable<Waiting<O>> ahead) {
+    Set<String> out = new HashSet<>();
+    for (Map.Entry<String, Mode> l : w.locks().entrySet()) {
+      Map<String, Mode> holders = held.get(l.getKey());
+      if (holders != null) {
+        holders.forEach((t, m) -> {
+          if (!t.equals(w.txn()) && m.conflicts(l.getValue())) {
+            out.add(t);
+          }
+        });
+      }
+      for (Waiting<O> a : ahead) {
+        if (a == w) {
+          break;
+        }
+        Mode m = a.locks().get(l.getKey());
+        if (!a.txn().equals(w.txn()) && m != null && m.conflicts(l.getValue())) {
+          out.add(a.txn());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether queueing {@code w} at the end would close a cycle of waits through its transaction. */
+  private boolean closesCycle(Waiting<O> w) {
+    List<Waiting<O>> queue = new ArrayList<>(waiting);
+    queue.add(w);
+    Map<String, Waiting<O>> waitingOf = new HashMap<>();
+    for (Waiting<O> q : queue) {
+      waitingOf.put(q.txn(), q);
+    }
+    Deque<String> todo = new ArrayDeque<>(waitsFor(w, queue));
+    Set<String> seen = new HashSet<>();
+    while (!todo.isEmpty()) {
+      String t = todo.pop();
+      if (t.equals(w.txn())) {
+        return true;
+      }
+      if (!seen.add(t)) {
+        continue;
+      }
+      Waiting<O> q = waitingOf.get(t);
+      if (q != null) {
+        todo.addAll(waitsFor(q, queue));
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,240 @@
+package dev.ordo.proxy.session;
+
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.KeyRequest;
+import dev.ordo.driver.wire.Request;
+import dev.ordo.driver.wire.Response;
+import dev.ordo.proxy.replica.Jdbc;
+import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.proxy.txn.Outcome;
+import dev.ordo.proxy.txn.TxnEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction a session has open with autocommit off.
+ *
+ * <p>A read-write transaction is a sequence of log entries: each statement a
+ * {@code STMT} entry executed on every replica under strict two-phase locking,
+ * then a {@code COMMIT} or {@code ROLLBACK} entry. Any error aborts it
+ * (PostgreSQL's rule): later statements fail with 25P02 until the client rolls
+ * back. A client that goes away, or stays idle longer than the
+ * idle-in-transaction timeout, has its transaction rolled back through the log.
+ *
+ * <p>A read-only transaction ({@code setReadOnly(true)}) is one snapshot of a
+ * local replica taken once the replica has applied the linearizable read index
+ * (on H2, SNAPSHOT isolation); it writes nothing to the log.
+ */
+final class Transaction {
+  private static final Logger log = LoggerFactory.getLogger(Transaction.class);
+
+  private final String session;
+  private final Coordinator coordinator;
+  private final ScheduledExecutorService timer;
+  private final Duration idleTimeout;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** The open read-write transaction's id, or null. */
+  private volatile String id;
+  /** Why the open transaction was aborted (it waits for the client's rollback), or null. */
+  private String abortedWhy;
+  private String abortedState;
+  /** The snapshot connection of an open read-only transaction, or null. */
+  private Connection snapshot;
+  private ScheduledFuture<?> idleTimer;
+  private volatile boolean closed;
+
+  Transaction(String session, Coordinator coordinator, ScheduledExecutorService timer, Duration idleTimeout) {
+    this.session = session;
+    this.coordinator = coordinator;
+    this.timer = timer;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** A request is being handled: the idle clock stops. */
+  void busy() {
+    lock.lock();
+    ScheduledFuture<?> t = idleTimer;
+    idleTimer = null;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /** The request was answered: an open transaction starts its idle clock. */
+  void idle() {
+    try {
+      if (closed) {
+        rollbackQuietly();
+      } else if (id != null && abortedWhy == null) {
+        idleTimer = timer.schedule(this::idleTimeout, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void idleTimeout() {
+    if (!lock.tryLock()) {
+      return; // a request is running: not idle
+    }
+    try {
+      if (id != null && abortedWhy == null && !closed) {
+        log.info("{}: transaction {} idle for more than {}; rolling it back", session, id, idleTimeout);
+        coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
+        abortedWhy = "it was idle for more than " + idleTimeout.toSeconds()
+            + " s (the idle-in-transaction timeout) and was rolled back";
+        abortedState = "25P03";
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The client went away: roll back whatever is open. Called on the event loop; never blocks. */
+  void close() {
+    closed = true;
+    if (lock.tryLock()) {
+      try {
+        rollbackQuietly();
+      } finally {
+        lock.unlock();
+      }
+    }
+    // Otherwise the request in flight rolls back when it finishes (see idle()).
+  }
+
+  private void rollbackQuietly() {
+    String open = id;
+    if (open != null && abortedWhy == null) {
+      coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, open);
+    }
+    id = null;
+    abortedWhy = null;
+    closeSnapshot();
+  }
+
+  /** Runs statements as one {@code STMT} entry of the open transaction (starting one if needed). */
+  Response statement(boolean batch, KeyRequest keys, List<TxnEntry.Statement> stmts,
+      BiFunction<Outcome.Done, KeyRequest, Response> answer) throws SQLException {
+    if (abortedWhy != null) {
+      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
+          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+    }
+    if (id == null) {
+      id = coordinator.newTxnId();
+    }
+    Outcome o;
+    try {
+      o = coordinator.submit(TxnEntry.Kind.STMT, id, batch, keys, stmts);
+    } catch (SQLException e) {
+      // The statement may or may not have run: the transaction cannot go on.
+      coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
+      abort(e.getSQLState(), "a statement's outcome was unknown (" + e.getMessage() + ")");
+      throw e;
+    }
+    if (o instanceof Outcome.Failed f) {
+      abort(f.sqlState(), "an earlier statement failed with SQLState " + f.sqlState());
+      return new Response.Error(f.sqlState() == null ? SqlState.INTERNAL_ERROR.code() : f.sqlState(),
+          f.vendorCode(), f.message(), batch ? f.statement() : -1);
+    }
+    return answer.apply((Outcome.Done) o, keys);
+  }
+
+  private void abort(String state, String why) {
+    abortedState = state;
+    abortedWhy = "40P01".equals(state) ? "it was chosen as a deadlock victim and rolled back" : why;
+  }
+
+  /** Commits or rolls back the open transaction. */
+  Response end(boolean commit) throws SQLException {
+    if (snapshot != null) {
+      closeSnapshot();
+      return new Response.Ok();
+    }
+    String open = id;
+    if (open == null) {
+      return new Response.Ok();
+    }
+    if (abortedWhy != null) {
+      String why = abortedWhy;
+      String state = abortedState;
+      id = null;
+      abortedWhy = null;
+      if (!commit) {
+        return new Response.Ok();
+      }
+      return new Response.Error("40P01".equals(state) ? "40P01" : "25P02", 0,
+          "the transaction was rolled back because " + why + "; nothing was committed", -1);
+    }
+    try {
+      Outcome o = coordinator.submit(commit ? TxnEntry.Kind.COMMIT : TxnEntry.Kind.ROLLBACK, open, false,
+          KeyRequest.NONE, List.of());
+      if (o instanceof Outcome.Failed f) {
+        return new Response.Error(f.sqlState(), f.vendorCode(), f.message(), -1);
+      }
+      return new Response.Ok();
+    } finally {
+      id = null;
+      abortedWhy = null;
+    }
+  }
+
+  /** A statement of a read-only transaction: on its snapshot, taken at the first statement. */
+  Response snapshotRead(Request.Execute e) throws SQLException {
+    if (snapshot == null) {
+      snapshot = coordinator.snapshot();
+    }
+    try (Statement st = e.params().isEmpty() ? snapshot.createStatement() : snapshot.prepareStatement(e.sql())) {
+      st.setMaxRows(Math.max(0, e.maxRows()));
+      boolean rows;
+      if (st instanceof PreparedStatement ps) {
+        Jdbc.bind(ps, e.params());
+        rows = ps.execute();
+      } else {
+        rows = st.execute(e.sql());
+      }
+      if (!rows) {
+        return new Response.Update(st.getLargeUpdateCount(), null);
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        return new Response.Rows(Jdbc.materialise(rs, e.maxRows()));
+      }
+    }
+  }
+
+  private void closeSnapshot() {
+    Connection c = snapshot;
+    snapshot = null;
+    if (c != null) {
+      try {
+        c.rollback();
+        try (Statement s = c.createStatement()) {
+          s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        }
+        c.setAutoCommit(true);
+        c.setReadOnly(false);
+      } catch (SQLException ignored) {
+        // The pool discards a broken connection.
+      } finally {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // Already closed.
+        }
+      }
+    }
+  }
+}
