@@ -126,24 +126,44 @@ public final class LockManager<O> {
 
   /** Compatible with other transactions' held locks and, if given, with the requests ahead. */
   private boolean grantable(String txn, Map<String, Mode> locks, List<Waiting<O>> ahead) {
-    Iterable<Waiting<O>> before = ahead != null ? ahead : waiting;
+    return blockers(txn, locks, ahead != null ? ahead : waiting, null).isEmpty();
+  }
+
+  /**
+   * The transactions that keep {@code txn} from getting {@code locks}: holders of
+   * conflicting locks and, unless the lock is an upgrade of one {@code txn}
+   * already holds, earlier conflicting requests still waiting (up to {@code stop}).
+   * A lock already held in the same or a stronger mode is not asked for again.
+   */
+  private Set<String> blockers(String txn, Map<String, Mode> locks, Iterable<Waiting<O>> ahead, Waiting<O> stop) {
+    Set<String> out = new HashSet<>();
     for (Map.Entry<String, Mode> l : locks.entrySet()) {
       Map<String, Mode> holders = held.get(l.getKey());
-      if (holders != null) {
-        for (Map.Entry<String, Mode> h : holders.entrySet()) {
-          if (!h.getKey().equals(txn) && h.getValue().conflicts(l.getValue())) {
-            return false;
-          }
-        }
+      Mode own = holders == null ? null : holders.get(txn);
+      if (own == Mode.X || own == l.getValue()) {
+        continue;
       }
-      for (Waiting<O> w : before) {
-        Mode m = w.locks().get(l.getKey());
-        if (!w.txn().equals(txn) && m != null && m.conflicts(l.getValue())) {
-          return false;
+      if (holders != null) {
+        holders.forEach((t, m) -> {
+          if (!t.equals(txn) && m.conflicts(l.getValue())) {
+            out.add(t);
+          }
+        });
+      }
+      if (own != null) {
+        continue; // an upgrade waits for the other holders only, never behind requests that wait for it
+      }
+      for (Waiting<O> a : ahead) {
+        if (a == stop) {
+          break;
+        }
+        Mode m = a.locks().get(l.getKey());
+        if (!a.txn().equals(txn) && m != null && m.conflicts(l.getValue())) {
+          out.add(a.txn());
         }
       }
     }
-    return true;
+    return out;
   }
 
   private void grant(String txn, Map<String, Mode> locks) {
@@ -154,29 +174,9 @@ public final class LockManager<O> {
     }
   }
 
-  /** The transactions a request (queued after {@code ahead}) waits for. */
-  private Set<String> waitsFor(Waiting<O> w, Iterable<Waiting<O>> ahead) {
-    Set<String> out = new HashSet<>();
-    for (Map.Entry<String, Mode> l : w.locks().entrySet()) {
-      Map<String, Mode> holders = held.get(l.getKey());
-      if (holders != null) {
-        holders.forEach((t, m) -> {
-          if (!t.equals(w.txn()) && m.conflicts(l.getValue())) {
-            out.add(t);
-          }
-        });
-      }
-      for (Waiting<O> a : ahead) {
-        if (a == w) {
-          break;
-        }
-        Mode m = a.locks().get(l.getKey());
-        if (!a.txn().equals(w.txn()) && m != null && m.conflicts(l.getValue())) {
-          out.add(a.txn());
-        }
-      }
-    }
-    return out;
+  /** The transactions a waiting request waits for. */
+  private Set<String> waitsFor(Waiting<O> w, Iterable<Waiting<O>> queue) {
+    return blockers(w.txn(), w.locks(), queue, w);
   }
 
   /** Whether queueing {@code w} at the end would close a cycle of waits through its transaction. */

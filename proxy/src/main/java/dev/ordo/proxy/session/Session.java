@@ -92,6 +92,10 @@ public final class Session {
         break;
     }
     if (readOnly && !a.isRead()) {
+      if (!autocommit) {
+        return txn.refuseInReadOnly("cannot run a write in a read-only transaction (" + a.reason()
+            + "); call Connection.setReadOnly(false) before the transaction starts");
+      }
       return error(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot run a write in a read-only "
           + (autocommit ? "connection" : "transaction") + " (" + a.reason()
           + "); call Connection.setReadOnly(false) first");

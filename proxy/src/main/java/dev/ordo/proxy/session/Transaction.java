@@ -160,8 +160,9 @@ final class Transaction {
 
   /** Commits or rolls back the open transaction. */
   Response end(boolean commit) throws SQLException {
-    if (snapshot != null) {
+    if (snapshot != null || (id == null && abortedWhy != null)) {
       closeSnapshot();
+      abortedWhy = null;
       return new Response.Ok();
     }
     String open = id;
@@ -192,8 +193,21 @@ final class Transaction {
     }
   }
 
+  /** A write in a read-only transaction: refused, and like any error it aborts the transaction. */
+  Response refuseInReadOnly(String message) {
+    if (abortedWhy == null) {
+      abortedWhy = "an earlier statement was a write in a read-only transaction";
+      abortedState = SqlState.READ_ONLY_SQL_TRANSACTION.code();
+    }
+    return new Response.Error(SqlState.READ_ONLY_SQL_TRANSACTION.code(), message);
+  }
+
   /** A statement of a read-only transaction: on its snapshot, taken at the first statement. */
   Response snapshotRead(Request.Execute e) throws SQLException {
+    if (abortedWhy != null) {
+      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
+          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+    }
     if (snapshot == null) {
       snapshot = coordinator.snapshot();
     }

@@ -53,12 +53,37 @@ class LockManagerTest {
   }
 
   @Test
+  void aLockAlreadyHeldIsNotQueuedAgain() {
+    lm.request("t1", Map.of("A", Mode.S), "t1-read");
+    assertEquals(Decision.WAITING, lm.request("w", Map.of("A", Mode.X), "writer"));
+    // t1 reads A again: it holds S already, so it neither waits behind the writer nor deadlocks.
+    assertEquals(Decision.GRANTED, lm.request("t1", Map.of("A", Mode.S), "t1-read-again"));
+    assertEquals(List.of("writer"), lm.release("t1"));
+  }
+
+  @Test
+  void anUpgradeGoesBeforeRequestsThatWaitForIt() {
+    lm.request("t1", Map.of("A", Mode.S), "t1-read");
+    assertEquals(Decision.WAITING, lm.request("w", Map.of("A", Mode.X), "writer"));
+    assertEquals(Decision.GRANTED, lm.request("t1", Map.of("A", Mode.X), "t1-write"));
+  }
+
+  @Test
   void cyclesThroughRequestsQueuedAheadAreDeadlocksToo() {
     lm.request("t1", Map.of("A", Mode.S), "t1-a");
     lm.request("t2", Map.of("A", Mode.S), "t2-a");
     // t1 waits to upgrade (t2 holds S); t2's upgrade would wait for t1: a cycle.
     assertEquals(Decision.WAITING, lm.request("t1", Map.of("A", Mode.X), "t1-up"));
     assertEquals(Decision.DEADLOCK, lm.request("t2", Map.of("A", Mode.X), "t2-up"));
+    assertEquals(List.of("t1-up"), lm.release("t2"));
+    // A one-shot request queued ahead of a later request that conflicts with it.
+    lm.request("t3", Map.of("B", Mode.X), "t3-b");
+    assertEquals(Decision.WAITING, lm.request("o", Map.of("B", Mode.X, "C", Mode.X), "oneshot"));
+    assertEquals(Decision.WAITING, lm.request("t4", Map.of("C", Mode.S), "t4-c-behind-oneshot"));
+    // t3 would wait for the one-shot queued ahead on C, which waits for t3's B: t3 is the victim.
+    assertEquals(Decision.DEADLOCK, lm.request("t3", Map.of("C", Mode.X), "t3-c"));
+    assertEquals(List.of("oneshot"), lm.release("t3"));
+    assertEquals(List.of("t4-c-behind-oneshot"), lm.release("o"));
   }
 
   @Test
