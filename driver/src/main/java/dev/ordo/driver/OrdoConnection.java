@@ -51,6 +51,7 @@ final class OrdoConnection implements Connection {
   private volatile boolean readOnly;
   /** A statement ran with autocommit off since the last commit or rollback. */
   private volatile boolean inTransaction;
+  private int savepointIds;
   private int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
   private String schema;
   private final Properties clientInfo = new Properties();
@@ -335,28 +336,61 @@ final class OrdoConnection implements Connection {
 
   @Override
   public Savepoint setSavepoint() throws SQLException {
-    throw savepoints();
+    return savepoint(new OrdoSavepoint(++savepointIds, null));
   }
 
   @Override
   public Savepoint setSavepoint(String name) throws SQLException {
-    throw savepoints();
+    if (name == null || name.isEmpty()) {
+      throw SqlExceptions.create(SqlState.INVALID_PARAMETER_VALUE, "A savepoint name must not be empty.");
+    }
+    return savepoint(new OrdoSavepoint(0, name));
   }
 
+  private Savepoint savepoint(OrdoSavepoint sp) throws SQLException {
+    checkOpen();
+    if (autoCommit) {
+      throw SqlExceptions.create(SqlState.NO_ACTIVE_SQL_TRANSACTION, "Cannot set a savepoint in autocommit mode;"
+          + " call setAutoCommit(false) first.");
+    }
+    savepointCommand("SAVEPOINT " + sp.sqlName());
+    return sp;
+  }
+
+  /**
+   * Rolls back to a savepoint. The transaction keeps its locks. After an error
+   * the whole transaction is aborted (stricter than PostgreSQL, which lets a
+   * savepoint rollback resume it): roll back the transaction instead.
+   */
   @Override
   public void rollback(Savepoint savepoint) throws SQLException {
-    throw savepoints();
+    checkOpen();
+    savepointCommand("ROLLBACK TO SAVEPOINT " + own(savepoint).sqlName());
   }
 
+  /** Forgets a savepoint; nothing is sent (H2 keeps savepoints until the transaction ends). */
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-    throw savepoints();
+    checkOpen();
+    own(savepoint);
   }
 
-  private SQLException savepoints() throws SQLException {
-    checkOpen();
-    return SqlExceptions.create(SqlState.FEATURE_NOT_SUPPORTED, "Savepoints are not supported yet: they come with"
-        + " interactive transactions.");
+  private OrdoSavepoint own(Savepoint savepoint) throws SQLException {
+    if (!(savepoint instanceof OrdoSavepoint sp)) {
+      throw SqlExceptions.create(SqlState.INVALID_PARAMETER_VALUE, "This savepoint was not made by this Ordo"
+          + " connection: " + savepoint);
+    }
+    if (autoCommit) {
+      throw SqlExceptions.create(SqlState.NO_ACTIVE_SQL_TRANSACTION, "There is no transaction (autocommit mode),"
+          + " so there is no savepoint " + sp + ".");
+    }
+    return sp;
+  }
+
+  private void savepointCommand(String sql) throws SQLException {
+    try (Statement s = createStatement()) {
+      s.execute(sql);
+    }
   }
 
   @Override

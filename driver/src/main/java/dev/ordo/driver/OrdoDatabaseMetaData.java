@@ -119,7 +119,7 @@ final class OrdoDatabaseMetaData extends ForwardingDatabaseMetaData {
 
   @Override
   public boolean supportsSavepoints() {
-    return false;
+    return true;
   }
 
   @Override

@@ -80,6 +80,9 @@ public final class Session {
   }
 
   private Response execute(Request.Execute e) throws SQLException {
+    if (Analyzer.firstKeywords(e.sql(), 2).equals("EXPLAIN ORDO")) {
+      return explain(e.sql());
+    }
     boolean autocommit = (e.flags() & Request.FLAG_AUTOCOMMIT) != 0;
     boolean readOnly = (e.flags() & Request.FLAG_READ_ONLY) != 0;
     Analysis a = analyzer.analyze(e.sql());
@@ -87,7 +90,7 @@ public final class Session {
       case REFUSED:
         return error(SqlState.FEATURE_NOT_SUPPORTED, "Ordo refuses this statement: " + a.reason() + ".");
       case TRANSACTION_CONTROL:
-        return transactionControl(a, autocommit);
+        return transactionControl(a, autocommit, e.sql());
       default:
         break;
     }
@@ -120,6 +123,43 @@ public final class Session {
       return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
     }
     return statementResponse((Outcome.Done) o, e.keys());
+  }
+
+  /**
+   * {@code EXPLAIN ORDO <statement>}: how Ordo would run the statement, without
+   * running it: whether Calcite parsed it, its route, the locks it asks for and
+   * the text sent to the replicas.
+   */
+  private Response explain(String sql) {
+    int at = sql.toUpperCase(Locale.ROOT).indexOf("ORDO") + 4;
+    String stmt = sql.substring(at).strip();
+    Analysis a = analyzer.analyze(stmt);
+    java.util.List<String> locks = new java.util.ArrayList<>();
+    if (a.globalLock()) {
+      locks.add("X global");
+    } else {
+      a.tablesRead().forEach(t -> locks.add("S " + t));
+      a.tablesWritten().forEach(t -> locks.add("X " + t));
+    }
+    String route = switch (a.kind()) {
+      case READ -> "read at the linearizable read index (through the log inside a read-write transaction)";
+      case WRITE -> "write through the log";
+      case TRANSACTION_CONTROL -> "transaction control";
+      case REFUSED -> "refused (0A000)";
+    };
+    java.util.List<Object[]> rows = java.util.List.of(
+        new Object[] {"parsed", String.valueOf(a.parsed())},
+        new Object[] {"kind", a.kind().name()},
+        new Object[] {"route", route},
+        new Object[] {"reason", a.reason()},
+        new Object[] {"locks", String.join(", ", locks) + (a.globalLock() ? ""
+            : " (plus S global; replicas add the foreign-key closure from their catalog)")},
+        new Object[] {"rewrites", "none"},
+        new Object[] {"sql sent to replicas", stmt});
+    java.util.List<dev.ordo.driver.wire.ColumnInfo> cols = java.util.List.of(
+        dev.ordo.driver.wire.ColumnInfo.simple("PROPERTY", java.sql.Types.VARCHAR, "VARCHAR", "java.lang.String"),
+        dev.ordo.driver.wire.ColumnInfo.simple("VALUE", java.sql.Types.VARCHAR, "VARCHAR", "java.lang.String"));
+    return new Response.Rows(new dev.ordo.driver.wire.ResultData(cols, rows));
   }
 
   private static Response statementResponse(Outcome.Done c, KeyRequest keys) {
@@ -198,7 +238,7 @@ public final class Session {
     return batchResponse((Outcome.Done) o, b.keys());
   }
 
-  private Response transactionControl(Analysis a, boolean autocommit) throws SQLException {
+  private Response transactionControl(Analysis a, boolean autocommit, String sql) throws SQLException {
     String what = a.reason().toUpperCase(Locale.ROOT);
     if (what.equals("COMMIT") || what.equals("END") || what.equals("ROLLBACK") || what.equals("ABORT")) {
       if (autocommit) {
@@ -207,6 +247,14 @@ public final class Session {
       }
       Response r = txn.end(what.equals("COMMIT") || what.equals("END"));
       return r instanceof Response.Ok ? new Response.Update(0, null) : r;
+    }
+    if (what.equals("SAVEPOINT") || what.equals("ROLLBACK TO") || what.equals("RELEASE")) {
+      if (autocommit) {
+        return error(SqlState.FEATURE_NOT_SUPPORTED, what + " needs a transaction: call "
+            + "Connection.setAutoCommit(false) first (or use Connection.setSavepoint).");
+      }
+      return txn.statement(false, KeyRequest.NONE, List.of(new TxnEntry.Statement(sql, List.of())),
+          Session::statementResponse);
     }
     if (what.startsWith("SET TRANSACTION") || what.startsWith("SET SESSION")
         || ((what.equals("BEGIN") || what.equals("START")) && !autocommit)) {

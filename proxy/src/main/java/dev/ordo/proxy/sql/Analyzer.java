@@ -103,6 +103,11 @@ public final class Analyzer {
       .withQuotedCasing(Casing.UNCHANGED)
       .withCaseSensitive(false);
 
+  /** The first {@code n} keywords of a statement, upper-cased and joined by single spaces. */
+  public static String firstKeywords(String sql, int n) {
+    return Lexer.firstKeywords(sql, n);
+  }
+
   /** The first keyword of a statement, upper-cased (comments and parentheses skipped). */
   public static String firstKeyword(String sql) {
     return Lexer.firstKeywords(sql, 1);
@@ -144,11 +149,12 @@ public final class Analyzer {
     String w0 = words[0];
     String w1 = words.length > 1 ? words[1] : "";
     switch (w0) {
+      case "ROLLBACK":
+        return txnControl(w1.equals("TO") ? "ROLLBACK TO" : w0);
       case "BEGIN":
       case "START":
       case "COMMIT":
       case "END":
-      case "ROLLBACK":
       case "ABORT":
       case "SAVEPOINT":
       case "RELEASE":
