@@ -212,7 +212,8 @@ class ProtocolLoopbackTest {
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
       assertEquals("app", c.getCatalog());
-      assertEquals("0A000", assertThrows(SQLException.class, c::setSavepoint).getSQLState());
+      assertEquals("25P01", assertThrows(SQLException.class, c::setSavepoint).getSQLState(),
+          "a savepoint needs a transaction");
       assertEquals("0A000", assertThrows(SQLException.class, () -> c.prepareCall("{call p()}")).getSQLState());
       assertTrue(c.isValid(1));
       assertEquals(new Request.Ping(), node.next());
@@ -247,7 +248,7 @@ class ProtocolLoopbackTest {
       assertEquals("Ordo JDBC Driver", md.getDriverName());
       assertEquals("u", md.getUserName());
       assertFalse(md.getURL().contains("secret"));
-      assertFalse(md.supportsSavepoints());
+      assertTrue(md.supportsSavepoints());
       assertTrue(md.supportsResultSetType(ResultSet.TYPE_SCROLL_INSENSITIVE));
       assertFalse(md.supportsResultSetConcurrency(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE));
       assertEquals(Connection.TRANSACTION_SERIALIZABLE, md.getDefaultTransactionIsolation());
