@@ -184,25 +184,32 @@ public final class Session {
   private Response read(Request.Execute e) throws SQLException {
     return coordinator.read(c -> {
       c.setReadOnly(true);
-      try (Statement st = e.params().isEmpty() ? c.createStatement() : c.prepareStatement(e.sql())) {
-        st.setMaxRows(Math.max(0, e.maxRows()));
-        boolean rows;
-        if (st instanceof PreparedStatement ps) {
-          Jdbc.bind(ps, e.params());
-          rows = ps.execute();
-        } else {
-          rows = st.execute(e.sql());
-        }
-        if (!rows) {
-          return new Response.Update(st.getLargeUpdateCount(), null);
-        }
-        try (ResultSet rs = st.getResultSet()) {
-          return new Response.Rows(Jdbc.materialise(rs, e.maxRows()));
-        }
+      try {
+        return runQuery(c, e);
       } finally {
         c.setReadOnly(false);
       }
     });
+  }
+
+  /** Runs a client's statement directly on a replica connection and answers with its result. */
+  static Response runQuery(java.sql.Connection c, Request.Execute e) throws SQLException {
+    try (Statement st = e.params().isEmpty() ? c.createStatement() : c.prepareStatement(e.sql())) {
+      st.setMaxRows(Math.max(0, e.maxRows()));
+      boolean rows;
+      if (st instanceof PreparedStatement ps) {
+        Jdbc.bind(ps, e.params());
+        rows = ps.execute();
+      } else {
+        rows = st.execute(e.sql());
+      }
+      if (!rows) {
+        return new Response.Update(st.getLargeUpdateCount(), null);
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        return new Response.Rows(Jdbc.materialise(rs, e.maxRows()));
+      }
+    }
   }
 
   private Response batch(Request.Batch b) throws SQLException {

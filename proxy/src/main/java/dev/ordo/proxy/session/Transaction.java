@@ -4,13 +4,10 @@ import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.Request;
 import dev.ordo.driver.wire.Response;
-import dev.ordo.proxy.replica.Jdbc;
 import dev.ordo.proxy.txn.Coordinator;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.TxnEntry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -211,22 +208,7 @@ final class Transaction {
     if (snapshot == null) {
       snapshot = coordinator.snapshot();
     }
-    try (Statement st = e.params().isEmpty() ? snapshot.createStatement() : snapshot.prepareStatement(e.sql())) {
-      st.setMaxRows(Math.max(0, e.maxRows()));
-      boolean rows;
-      if (st instanceof PreparedStatement ps) {
-        Jdbc.bind(ps, e.params());
-        rows = ps.execute();
-      } else {
-        rows = st.execute(e.sql());
-      }
-      if (!rows) {
-        return new Response.Update(st.getLargeUpdateCount(), null);
-      }
-      try (ResultSet rs = st.getResultSet()) {
-        return new Response.Rows(Jdbc.materialise(rs, e.maxRows()));
-      }
-    }
+    return Session.runQuery(snapshot, e);
   }
 
   private void closeSnapshot() {
