@@ -1,0 +1,133 @@
+package dev.ordo.sqltests.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ordo.proxy.OrdoNode;
+import dev.ordo.sqltests.Nodes;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Isolation levels: Ordo reports SERIALIZABLE, accepts weaker levels, and
+ * runs transactions at them strictly serializably all the same.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class IsolationIT {
+  @TempDir
+  static Path dir;
+  OrdoNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir, 3));
+    try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE iso (id INT PRIMARY KEY, v INT NOT NULL)");
+      // Row 1 for the repeatable-read test, row 2 for the lost-update test, row 3 for the reporting test.
+      s.executeUpdate("INSERT INTO iso VALUES (1, 0), (2, 0), (3, 0)");
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void reportsSerializableAndAcceptsReadCommitted() throws Exception {
+    try (Connection c = Nodes.connect(node)) {
+      assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      // The level actually used: JDBC lets a driver substitute a stronger one.
+      assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
+      c.setAutoCommit(false);
+      assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
+      assertEquals(0L, Txns.queryLong(c, "SELECT v FROM iso WHERE id = 3"));
+      c.commit();
+    }
+  }
+
+  @Test
+  void readCommittedReadsAreStillRepeatable() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("iso-writer").factory());
+    try (Connection reader = Nodes.connect(node); Connection writer = Nodes.connect(node)) {
+      reader.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      reader.setAutoCommit(false);
+      long first = Txns.queryLong(reader, "SELECT v FROM iso WHERE id = 1");
+
+      Future<Integer> write = pool.submit(() -> Txns.update(writer, "UPDATE iso SET v = v + 100 WHERE id = 1"));
+      Thread.sleep(500);
+      assertFalse(write.isDone(), "an autocommit write went past the S lock of an open transaction that read it");
+      assertEquals(first, Txns.queryLong(reader, "SELECT v FROM iso WHERE id = 1"),
+          "a second read in the same READ_COMMITTED transaction (READ COMMITTED proper would see the write)");
+      reader.commit();
+      try {
+        assertEquals(1, write.get(10, TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        throw Txns.unwrap(e);
+      }
+      assertEquals(first + 100, Txns.queryLong(reader, "SELECT v FROM iso WHERE id = 1"));
+      reader.commit();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void readCommittedLosesNoUpdate() throws Exception {
+    long before;
+    try (Connection c = Nodes.connect(node)) {
+      before = Txns.queryLong(c, "SELECT v FROM iso WHERE id = 2");
+    }
+    LongAdder aborts = new LongAdder();
+    CyclicBarrier bothRead = new CyclicBarrier(2);
+    Callable<Void> increment = () -> {
+      try (Connection c = Nodes.connect(node)) {
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        c.setAutoCommit(false);
+        boolean[] first = {true};
+        Txns.retrying(c, aborts, tx -> {
+          long v = Txns.queryLong(tx, "SELECT v FROM iso WHERE id = 2");
+          if (first[0]) {
+            first[0] = false;
+            try {
+              bothRead.await(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException("the other transaction never read", e);
+            }
+          }
+          return Txns.update(tx, "UPDATE iso SET v = ? WHERE id = 2", v + 1);
+        });
+      }
+      return null;
+    };
+    Txns.runAll("iso-increment", List.of(increment, increment), Duration.ofSeconds(60));
+    try (Connection c = Nodes.connect(node)) {
+      assertEquals(before + 2, Txns.queryLong(c, "SELECT v FROM iso WHERE id = 2"), "both increments count");
+    }
+    // Both read before either wrote: one of them had to be aborted and retried.
+    assertTrue(aborts.sum() >= 1, "no abort although both read before either wrote");
+    Txns.assertReplicasIdentical(node);
+  }
+}
