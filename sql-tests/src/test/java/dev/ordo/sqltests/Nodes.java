@@ -87,7 +87,11 @@ public final class Nodes {
     }
     for (String t : tables) {
       List<String> rows = new ArrayList<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + t)) {
+      // The low-water columns say where each replica would resume: replica-local, not replicated data.
+      String columns = t.equals("\"ORDO\".\"APPLIED\"")
+          ? "TXN_ID, LOG_INDEX, SUB_INDEX, OUTCOME, UPDATE_COUNTS, SQL_STATE" : "*";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT " + columns + " FROM " + t)) {
         ResultSetMetaData md = rs.getMetaData();
         while (rs.next()) {
           StringBuilder b = new StringBuilder();

@@ -51,6 +51,8 @@ public final class LockManager<O> {
   /** txn → resources it holds. */
   private final Map<String, Set<String>> heldBy = new HashMap<>();
   private final Deque<Waiting<O>> waiting = new ArrayDeque<>();
+  /** The locks each granted request got, until the caller collects them. */
+  private final Map<O, Map<String, Mode>> grantedSets = new java.util.IdentityHashMap<>();
 
   /**
    * Asks for {@code locks} (resource → mode) on behalf of {@code txn}. Every
@@ -59,7 +61,7 @@ public final class LockManager<O> {
   public Decision request(String txn, Map<String, Mode> locks, O op) {
     Map<String, Mode> all = withGlobal(locks);
     if (grantable(txn, all, null)) {
-      grant(txn, all);
+      grant(txn, all, op);
       return Decision.GRANTED;
     }
     Waiting<O> w = new Waiting<>(txn, all, op);
@@ -94,7 +96,7 @@ public final class LockManager<O> {
       Waiting<O> w = it.next();
       if (grantable(w.txn(), w.locks(), ahead)) {
         it.remove();
-        grant(w.txn(), w.locks());
+        grant(w.txn(), w.locks(), w.op());
         granted.add(w.op());
       } else {
         ahead.add(w);
@@ -166,7 +168,13 @@ public final class LockManager<O> {
     return out;
   }
 
-  private void grant(String txn, Map<String, Mode> locks) {
+  /** The locks that the granted request carrying {@code op} got (once; null if unknown). */
+  public Map<String, Mode> grantedLocks(O op) {
+    return grantedSets.remove(op);
+  }
+
+  private void grant(String txn, Map<String, Mode> locks, O op) {
+    grantedSets.put(op, locks);
     for (Map.Entry<String, Mode> l : locks.entrySet()) {
       held.computeIfAbsent(l.getKey(), k -> new HashMap<>())
           .merge(txn, l.getValue(), (a, b) -> a == Mode.X || b == Mode.X ? Mode.X : Mode.S);

@@ -277,7 +277,7 @@ public final class Replica implements AutoCloseable {
       resume = r;
       lastApplied = r.last();
       nextRead = Math.max(r.lowWater().index(), 1);
-      scheduler = new Scheduler(config.name(), c, p::getConnection, analyzer, sink);
+      scheduler = new Scheduler(config.name(), c, p::getConnection, analyzer, sink, appliedIndex, this::setApplied);
       return c;
     } catch (SQLException e) {
       closeQuietly(c);
@@ -289,6 +289,7 @@ public final class Replica implements AutoCloseable {
   private void applyAvailable() throws ReplicaFault, InterruptedException, FencedException {
     long next = nextRead;
     if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
+      scheduler.checkFault();
       markHealthyIfCaughtUp();
       return;
     }
@@ -310,11 +311,11 @@ public final class Replica implements AutoCloseable {
       }
       boolean lastOfIndex = i + 1 == entries.size() || entries.get(i + 1).position().index() != e.position().index();
       if (lastOfIndex) {
-        setApplied(e.position().index());
+        scheduler.processed(e.position().index());
       }
     }
     nextRead = chunk.nextIndex();
-    setApplied(chunk.nextIndex() - 1);
+    scheduler.processed(chunk.nextIndex() - 1);
     markHealthyIfCaughtUp();
   }
 

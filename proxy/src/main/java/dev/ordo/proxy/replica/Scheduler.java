@@ -13,42 +13,59 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * Executes log entries on one replica under the deterministic {@link LockManager}.
- * Runs on the replica's applier thread; every decision depends only on the log
- * and on the replica's data, so every replica decides the same.
  *
- * <p>Each interactive transaction runs on its own backend connection and holds
- * its table locks until its commit or rollback entry. An entry whose locks are
- * not free waits; it runs, in log order among the waiting ones, when the
- * transaction holding them ends. Granted statements execute one at a time on
- * this thread: a statement runs only when no other open transaction holds a
- * conflicting lock, so it never waits inside the backend.
+ * <p>Two layers. The <em>logical</em> layer runs on the replica's applier thread
+ * and is fed only by the log: it computes each entry's locks, grants them in log
+ * order, picks deadlock victims and releases locks at the entries that end
+ * transactions. Its decisions depend on nothing else, so every replica decides
+ * the same. The <em>physical</em> layer runs the granted work on the backend, in
+ * parallel: each interactive transaction on its own connection and virtual
+ * thread, in its own order, and every piece of work only after the work of other
+ * transactions that held conflicting locks before it has finished (its backend
+ * commit returned). Transactions that do not conflict run in parallel.
  *
- * <p>The requester that would close a cycle of waits is the deadlock victim:
- * its statement fails with 40P01 and its transaction is rolled back. Any
- * deterministic error aborts the whole transaction (PostgreSQL's rule).
+ * <p>A statement's deterministic error aborts its transaction on the backend at
+ * once; its locks stay held until the transaction's {@code ROLLBACK} entry (the
+ * session appends one as soon as it sees the error), so releases stay at
+ * deterministic places in the log. Deadlock victims are rolled back and their
+ * locks released where the log says so.
  */
 final class Scheduler {
-  /** A connection source for the backend transactions of interactive transactions. */
+  /** A connection source for backend transactions. */
   interface Connections {
     Connection open() throws SQLException;
   }
 
   private record Op(TxnEntry entry, LogPosition pos) {}
 
-  /** An interactive transaction open on this replica. */
+  /** Physical-layer state of an interactive transaction (its thread only, after creation). */
   private static final class Txn {
     final String id;
     final TxnEntry first;
     final LogPosition firstPos;
-    Connection conn;
+    /** The last piece of work scheduled for it: the next waits for it. */
+    CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Logical: a request is waiting for locks; later entries queue behind it. */
     boolean blocked;
     final Deque<Op> queued = new ArrayDeque<>();
+    /** Physical: its backend connection, and why it failed (null while it has not). */
+    Connection conn;
+    String failedState;
+    String failedWhy;
 
     Txn(String id, TxnEntry first, LogPosition firstPos) {
       this.id = id;
@@ -57,16 +74,26 @@ final class Scheduler {
     }
   }
 
+  /** Per resource: the work that conflicting later work must wait for. */
+  private static final class Releases {
+    CompletableFuture<?> lastExclusive = CompletableFuture.completedFuture(null);
+    List<CompletableFuture<?>> sharedSinceExclusive = new ArrayList<>();
+  }
+
   private static final int ENDED_MEMORY = 100_000;
 
   private final String replica;
-  private final Connection main;
   private final Connections connections;
   private final Analyzer analyzer;
   private final ResultSink sink;
+  private final Watermark watermark;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final LockManager<Op> locks = new LockManager<>();
   private final Map<String, Txn> open = new LinkedHashMap<>();
-  /** Recently ended interactive transactions: txn id → how (a statement for them is refused). */
+  private final Map<String, Releases> releases = new HashMap<>();
+  /** Locks each transaction holds, as the logical layer granted them (for releases). */
+  private final Map<String, Map<String, Mode>> held = new HashMap<>();
+  /** Recently ended interactive transactions (logical): a later statement for them is refused. */
   private final Map<String, String> ended = new LinkedHashMap<>(16, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
@@ -75,39 +102,82 @@ final class Scheduler {
       return size() > ENDED_MEMORY;
     }
   };
-  private Catalog catalog;
-  /** Operations granted by a release, not yet run. */
+  /** First position of every transaction not yet finished on the backend: the low water. */
+  private final ConcurrentSkipListMap<LogPosition, String> unfinished = new ConcurrentSkipListMap<>();
+  private final AtomicReference<ReplicaFault> fault = new AtomicReference<>();
   private final List<Op> released = new ArrayList<>();
+  private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+  /** Backend connections of transactions, open until their transaction finishes on the backend. */
+  private final java.util.Set<Connection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private Catalog catalog;
+  private long currentIndex;
 
-  Scheduler(String replica, Connection main, Connections connections, Analyzer analyzer, ResultSink sink)
-      throws SQLException {
+  Scheduler(String replica, Connection catalogSource, Connections connections, Analyzer analyzer, ResultSink sink,
+      long start, LongConsumer onApplied) throws SQLException {
     this.replica = replica;
-    this.main = main;
     this.connections = connections;
     this.analyzer = analyzer;
     this.sink = sink;
-    this.catalog = Catalog.load(main);
+    this.catalog = Catalog.load(catalogSource);
+    this.watermark = new Watermark(start, onApplied);
   }
 
-  /** Processes one committed entry, in log order. */
+  /** Processes one committed entry, in log order (logical layer). */
   void process(TxnEntry e, LogPosition pos) throws ReplicaFault {
+    checkFault();
+    currentIndex = pos.index();
     dispatch(new Op(e, pos));
     while (!released.isEmpty()) {
-      runGranted(drainReleased());
+      List<Op> granted = new ArrayList<>(released);
+      released.clear();
+      for (Op op : granted) {
+        runGranted(op);
+      }
     }
+  }
+
+  /** Every entry up to Raft index {@code index} has been processed. */
+  void processed(long index) throws ReplicaFault {
+    checkFault();
+    inFlight.removeIf(CompletableFuture::isDone);
+    watermark.processed(index);
+  }
+
+  /** Throws the failure of any physical work: the replica must reconnect and resume. */
+  void checkFault() throws ReplicaFault {
+    ReplicaFault f = fault.get();
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  /** Stops: waits briefly for work in flight, then closes every transaction's connection (rolling it back). */
+  void abandon() {
+    fault.compareAndSet(null, new ReplicaFault(replica + ": scheduler abandoned", null));
+    try {
+      CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // Whatever is still running fails when its connection closes.
+    }
+    // Every transaction not finished on the backend, ended logically or not: closing rolls it back.
+    for (Connection c : live) {
+      closeQuietly(c);
+    }
+    live.clear();
+    open.clear();
+    threads.shutdown();
   }
 
   private void dispatch(Op op) throws ReplicaFault {
     TxnEntry e = op.entry();
-    LogPosition pos = op.pos();
     switch (e.kind()) {
       case ONE_SHOT -> {
+        unfinished.put(op.pos(), e.txnId());
         Decision d = locks.request(e.txnId(), lockSet(e), op);
         if (d == Decision.GRANTED) {
-          runGranted(List.of(op));
+          runGranted(op);
         } else if (d == Decision.DEADLOCK) {
-          // A one-shot entry holds nothing while it waits, so it cannot close a cycle.
-          throw new IllegalStateException(replica + ": one-shot entry " + pos + " reported in a deadlock");
+          throw new IllegalStateException(replica + ": one-shot entry " + op.pos() + " reported in a deadlock");
         }
       }
       case STMT -> {
@@ -117,7 +187,12 @@ final class Scheduler {
               + "); commands ignored until end of transaction block: call rollback()", 0));
           return;
         }
-        Txn t = open.computeIfAbsent(e.txn(), id -> new Txn(id, e, pos));
+        Txn t = open.get(e.txn());
+        if (t == null) {
+          t = new Txn(e.txn(), e, op.pos());
+          open.put(t.id, t);
+          unfinished.put(op.pos(), t.id);
+        }
         if (t.blocked) {
           t.queued.add(op);
         } else {
@@ -131,20 +206,21 @@ final class Scheduler {
         } else if (t.blocked) {
           t.queued.add(op);
         } else {
-          commit(t, op);
+          end(t, op, true, null);
         }
       }
       case ROLLBACK -> {
         Txn t = open.get(e.txn());
         if (t != null) {
-          end(t, pos, Bookkeeping.ROLLED_BACK, null, "rolled back");
+          end(t, op, false, "rolled back");
+        } else {
+          answer(e, new Outcome.Done(new long[0], null, null));
         }
-        answer(e, new Outcome.Done(new long[0], null, null));
       }
       case ABORT_OWNER -> {
         for (Txn t : new ArrayList<>(open.values())) {
           if (t.first.origin().equals(e.origin()) && t.first.incarnation() < e.incarnation()) {
-            end(t, pos, Bookkeeping.ABORTED, "57P01", "its node restarted");
+            end(t, op, false, "its node restarted");
           }
         }
       }
@@ -152,218 +228,310 @@ final class Scheduler {
     }
   }
 
-  /** Rolls back every open transaction (the replica stops or reconnects; they will be re-executed). */
-  void abandon() {
-    for (Txn t : open.values()) {
-      closeQuietly(t.conn);
-    }
-    open.clear();
-  }
-
   private Outcome endedAnswer(TxnEntry commit) {
     String how = ended.get(commit.txn());
     if (how == null) {
-      // Nothing ran in it: an empty transaction commits trivially.
-      return new Outcome.Done(new long[0], null, null);
+      return new Outcome.Done(new long[0], null, null); // nothing ran in it: it commits trivially
     }
     return new Outcome.Failed(how.startsWith("deadlock") ? "40P01" : "25P02", 0, "the transaction was rolled back ("
         + how + "); nothing was committed", 0);
   }
 
   private void request(Txn t, Op op) throws ReplicaFault {
-    Decision d = locks.request(t.id, lockSet(op.entry()), op);
-    switch (d) {
-      case GRANTED -> runGranted(List.of(op));
+    switch (locks.request(t.id, lockSet(op.entry()), op)) {
+      case GRANTED -> runGranted(op);
       case WAITING -> t.blocked = true;
       case DEADLOCK -> {
         answer(op.entry(), new Outcome.Failed(SqlState.DEADLOCK_DETECTED.code(), 0, "deadlock detected: this "
             + "statement would wait for locks held by transactions that wait for this one; the transaction was "
             + "rolled back, retry it", 0));
-        end(t, op.pos(), Bookkeeping.ABORTED, SqlState.DEADLOCK_DETECTED.code(), "deadlock victim");
+        end(t, op, false, "deadlock victim");
       }
     }
   }
 
-  /** Runs granted operations, and whatever their completion makes runnable, in order. */
-  private void runGranted(List<Op> granted) throws ReplicaFault {
-    Deque<Op> work = new ArrayDeque<>(granted);
-    while (!work.isEmpty()) {
-      Op op = work.poll();
-      TxnEntry e = op.entry();
-      if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
-        runOneShot(op);
-        work.addAll(locks.release(e.txnId()));
-        continue;
+  /** Logical grant: note the locks, then schedule the work after what it must follow. */
+  private void runGranted(Op op) throws ReplicaFault {
+    TxnEntry e = op.entry();
+    Map<String, Mode> wanted = locks.grantedLocks(op);
+    if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
+      CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
+      boolean global = wanted.get(LockManager.GLOBAL) == Mode.X;
+      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> runOneShot(op)), threads);
+      watermark.track(currentIndex, done);
+      inFlight.add(done);
+      noteRelease(wanted, done);
+      released.addAll(locks.release(e.txnId()));
+      if (global) {
+        awaitAndReloadCatalog(done);
       }
-      Txn t = open.get(e.txn());
-      if (t == null) {
-        continue;
+      return;
+    }
+    Txn t = open.get(e.txn());
+    if (t == null) {
+      return;
+    }
+    t.blocked = false;
+    Map<String, Mode> before = held.computeIfAbsent(t.id, k -> new HashMap<>());
+    Map<String, Mode> fresh = new HashMap<>();
+    wanted.forEach((r, m) -> {
+      Mode had = before.get(r);
+      if (had == null || (had == Mode.S && m == Mode.X)) {
+        fresh.put(r, m);
+        before.put(r, m);
       }
-      t.blocked = false;
-      runStatement(t, op);
-      // Later entries of this transaction that queued behind the blocked one.
-      while (open.containsKey(t.id) && !t.blocked && !t.queued.isEmpty()) {
-        Op next = t.queued.poll();
-        if (next.entry().kind() == TxnEntry.Kind.COMMIT) {
-          commit(t, next);
-        } else {
-          Decision d = locks.request(t.id, lockSet(next.entry()), next);
-          if (d == Decision.GRANTED) {
-            runStatement(t, next);
-          } else if (d == Decision.WAITING) {
-            t.blocked = true;
-          } else {
-            answer(next.entry(), new Outcome.Failed(SqlState.DEADLOCK_DETECTED.code(), 0,
-                "deadlock detected; the transaction was rolled back, retry it", 0));
-            end(t, next.pos(), Bookkeeping.ABORTED, SqlState.DEADLOCK_DETECTED.code(), "deadlock victim");
-          }
+    });
+    CompletableFuture<Void> after = dependencies(t.id, fresh);
+    t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> runStatement(t, op)), threads);
+    inFlight.add(t.tail);
+    // Later entries of this transaction that queued behind the blocked one.
+    while (open.containsKey(t.id) && !t.blocked && !t.queued.isEmpty()) {
+      Op next = t.queued.poll();
+      if (next.entry().kind() == TxnEntry.Kind.COMMIT) {
+        end(t, next, true, null);
+      } else {
+        request(t, next);
+      }
+    }
+  }
+
+  /** The work of others that conflicting locks make this work wait for. */
+  private CompletableFuture<Void> dependencies(String txn, Map<String, Mode> locksWanted) {
+    List<CompletableFuture<?>> deps = new ArrayList<>();
+    locksWanted.forEach((r, m) -> {
+      Releases rel = releases.get(r);
+      if (rel != null) {
+        deps.add(rel.lastExclusive);
+        if (m == Mode.X) {
+          deps.addAll(rel.sharedSinceExclusive);
         }
       }
-      work.addAll(drainReleased());
-    }
+    });
+    return CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
   }
 
-  private List<Op> drainReleased() {
-    List<Op> out = new ArrayList<>(released);
-    released.clear();
-    return out;
-  }
-
-  private void runOneShot(Op op) throws ReplicaFault {
-    TxnEntry e = op.entry();
-    LogPosition low = lowWater(op.pos(), e.txnId());
-    Outcome outcome;
-    try {
-      main.setAutoCommit(false);
-      Outcome.Done done = EntryExecutor.run(main, e);
-      Bookkeeping.record(main, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null);
-      main.commit();
-      outcome = done;
-    } catch (EntryExecutor.StatementFailure f) {
-      EntryExecutor.rollbackQuietly(main);
-      SQLException se = f.sqlException();
-      if (!DeterministicErrors.isDeterministic(se)) {
-        throw fault(op, se);
-      }
-      outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
-      recordEnd(e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState());
-    } catch (SQLException se) {
-      EntryExecutor.rollbackQuietly(main);
-      if (!Bookkeeping.isDuplicateTxn(se)) {
-        throw fault(op, se);
-      }
-      outcome = firstOutcome(e.txnId());
-    }
-    if (e.statements().stream().anyMatch(s -> analyzer.analyze(s.sql()).globalLock())) {
-      reloadCatalog();
-    }
-    answer(e, outcome);
-  }
-
-  private void runStatement(Txn t, Op op) throws ReplicaFault {
-    TxnEntry e = op.entry();
-    try {
-      if (t.conn == null) {
-        t.conn = connections.open();
-        t.conn.setAutoCommit(false);
-      }
-      answer(e, EntryExecutor.run(t.conn, e));
-    } catch (EntryExecutor.StatementFailure f) {
-      SQLException se = f.sqlException();
-      if (!DeterministicErrors.isDeterministic(se)) {
-        throw fault(op, se);
-      }
-      answer(e, new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement));
-      end(t, op.pos(), Bookkeeping.ABORTED, se.getSQLState(), "an earlier statement failed with SQLState "
-          + se.getSQLState());
-    } catch (SQLException se) {
-      throw fault(op, se);
-    }
-  }
-
-  private void commit(Txn t, Op op) throws ReplicaFault {
-    LogPosition low = lowWater(op.pos(), t.id);
-    try {
-      if (t.conn != null) {
-        Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
-        t.conn.commit();
+  /** Locks released when {@code done} completes: later conflicting work waits for it. */
+  private void noteRelease(Map<String, Mode> lockSet, CompletableFuture<?> done) {
+    lockSet.forEach((r, m) -> {
+      Releases rel = releases.computeIfAbsent(r, k -> new Releases());
+      if (m == Mode.X) {
+        rel.lastExclusive = done;
+        rel.sharedSinceExclusive = new ArrayList<>();
       } else {
-        main.setAutoCommit(true);
-        Bookkeeping.record(main, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
+        rel.sharedSinceExclusive.removeIf(CompletableFuture::isDone);
+        rel.sharedSinceExclusive.add(done);
       }
-    } catch (SQLException se) {
-      if (!Bookkeeping.isDuplicateTxn(se)) {
-        throw fault(op, se);
-      }
-      EntryExecutor.rollbackQuietly(t.conn);
-    }
-    closeQuietly(t.conn);
-    open.remove(t.id);
-    ended.put(t.id, "committed");
-    released.addAll(locks.release(t.id));
-    answer(op.entry(), new Outcome.Done(new long[0], null, null));
+    });
   }
 
-  /** Ends {@code t} without committing: rolls back its backend transaction, records why, frees its locks. */
-  private void end(Txn t, LogPosition pos, String code, String sqlState, String how) throws ReplicaFault {
-    EntryExecutor.rollbackQuietly(t.conn);
-    closeQuietly(t.conn);
+  /** Ends {@code t} at {@code op}: commit, rollback or abort; its locks are released here, logically. */
+  private void end(Txn t, Op op, boolean commit, String how) throws ReplicaFault {
     open.remove(t.id);
-    ended.put(t.id, how);
+    ended.put(t.id, commit ? "committed" : how);
     for (Op q : t.queued) {
       if (q.entry().kind() == TxnEntry.Kind.COMMIT) {
         answer(q.entry(), endedAnswer(q.entry()));
       }
     }
     t.queued.clear();
-    recordEnd(t.id, pos, lowWater(pos, t.id), code, sqlState);
+    boolean answersOp = op.entry().txn().equals(t.id) && op.entry().kind() != TxnEntry.Kind.STMT;
+    t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp)), threads);
+    inFlight.add(t.tail);
+    if (commit) {
+      watermark.track(currentIndex, t.tail);
+    }
+    Map<String, Mode> lockSet = held.remove(t.id);
+    if (lockSet != null) {
+      noteRelease(lockSet, t.tail);
+    }
     released.addAll(locks.release(t.id));
   }
 
-  private void recordEnd(String txnId, LogPosition pos, LogPosition low, String code, String sqlState)
-      throws ReplicaFault {
+  // ---- physical layer: runs on the transactions' virtual threads ----
+
+  private interface Work {
+    void run() throws SQLException, ReplicaFault;
+  }
+
+  /**
+   * Runs physical work. After a failure nothing more runs, and the work's
+   * future completes exceptionally, so no later work and no readiness depends
+   * on it; the replica reconnects and re-executes from its bookkeeping.
+   */
+  private void guarded(Op op, Work work) {
+    ReplicaFault f = fault.get();
+    if (f != null) {
+      throw new java.util.concurrent.CompletionException(f);
+    }
     try {
-      main.setAutoCommit(true);
-      Bookkeeping.record(main, txnId, pos, low, code, null, sqlState);
-    } catch (SQLException se) {
-      if (!Bookkeeping.isDuplicateTxn(se)) {
-        throw new ReplicaFault(replica + ": cannot record the end of " + txnId + ": " + se, se);
-      }
+      work.run();
+    } catch (ReplicaFault e) {
+      fault.compareAndSet(null, e);
+      throw new java.util.concurrent.CompletionException(e);
+    } catch (SQLException | RuntimeException e) {
+      ReplicaFault rf = new ReplicaFault("entry " + op.pos() + " (" + op.entry().kind() + " "
+          + op.entry().txnId() + ") failed on replica " + replica + ": " + e, e);
+      fault.compareAndSet(null, rf);
+      throw new java.util.concurrent.CompletionException(rf);
     }
   }
 
-  private Outcome firstOutcome(String txnId) throws ReplicaFault {
-    try {
-      main.setAutoCommit(true);
-      Outcome first = Bookkeeping.recordedTxn(main, txnId);
-      if (first == null) {
-        throw new ReplicaFault(replica + ": transaction " + txnId + " is recorded but its row is gone", null);
+  /** Opens a transaction's backend connection, remembered until it is closed (so {@link #abandon} can). */
+  private Connection openFor(Txn t) throws SQLException {
+    Connection c = connections.open();
+    live.add(c);
+    t.conn = c;
+    return c;
+  }
+
+  private void closeFor(Txn t) {
+    Connection c = t.conn;
+    t.conn = null;
+    if (c != null) {
+      live.remove(c);
+      closeQuietly(c);
+    }
+  }
+
+  private void runOneShot(Op op) throws SQLException, ReplicaFault {
+    TxnEntry e = op.entry();
+    try (Connection c = connections.open()) {
+      LogPosition low = lowWater(op.pos(), op.pos());
+      c.setAutoCommit(false);
+      Outcome outcome;
+      try {
+        Outcome.Done done = EntryExecutor.run(c, e);
+        Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null);
+        c.commit();
+        outcome = done;
+      } catch (EntryExecutor.StatementFailure f) {
+        c.rollback();
+        SQLException se = f.sqlException();
+        if (!DeterministicErrors.isDeterministic(se)) {
+          throw se;
+        }
+        outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
+        c.setAutoCommit(true);
+        recordQuietly(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState());
+      } catch (SQLException se) {
+        c.rollback();
+        if (!Bookkeeping.isDuplicateTxn(se)) {
+          throw se;
+        }
+        outcome = Bookkeeping.recordedTxn(c, e.txnId());
       }
-      return first;
+      unfinished.remove(op.pos());
+      answer(e, outcome);
+    }
+  }
+
+  private void runStatement(Txn t, Op op) throws SQLException {
+    TxnEntry e = op.entry();
+    if (t.failedState != null) {
+      answer(e, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + t.failedWhy
+          + "); commands ignored until end of transaction block: call rollback()", 0));
+      return;
+    }
+    if (t.conn == null) {
+      openFor(t).setAutoCommit(false);
+    }
+    try {
+      answer(e, EntryExecutor.run(t.conn, e));
+    } catch (EntryExecutor.StatementFailure f) {
+      SQLException se = f.sqlException();
+      if (!DeterministicErrors.isDeterministic(se)) {
+        throw se;
+      }
+      t.conn.rollback();
+      t.failedState = se.getSQLState();
+      t.failedWhy = "an earlier statement failed with SQLState " + se.getSQLState();
+      answer(e, new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement));
+    }
+  }
+
+  private void finish(Txn t, Op op, boolean commit, String how, boolean answersOp) throws SQLException {
+    LogPosition low = lowWater(op.pos(), t.firstPos);
+    Outcome outcome = new Outcome.Done(new long[0], null, null);
+    try {
+      if (commit && t.failedState == null) {
+        if (t.conn == null) {
+          openFor(t).setAutoCommit(false);
+        }
+        try {
+          Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
+          t.conn.commit();
+        } catch (SQLException se) {
+          t.conn.rollback();
+          if (!Bookkeeping.isDuplicateTxn(se)) {
+            throw se;
+          }
+        }
+      } else {
+        if (t.conn != null) {
+          t.conn.rollback();
+        } else {
+          openFor(t);
+        }
+        t.conn.setAutoCommit(true);
+        String code = commit || t.failedState != null || !"rolled back".equals(how)
+            ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
+        recordQuietly(t.conn, t.id, op.pos(), low, code, t.failedState);
+        if (commit) {
+          outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
+              + "); nothing was committed", 0);
+        }
+      }
+    } finally {
+      closeFor(t);
+      unfinished.remove(t.firstPos);
+    }
+    if (answersOp) {
+      answer(op.entry(), outcome);
+    }
+  }
+
+  private void recordQuietly(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
+      String sqlState) throws SQLException {
+    try {
+      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState);
     } catch (SQLException se) {
-      throw new ReplicaFault(replica + ": cannot read the first outcome of " + txnId + ": " + se, se);
+      if (!Bookkeeping.isDuplicateTxn(se)) {
+        throw se;
+      }
     }
   }
 
   /**
-   * The first position any still-unfinished work depends on: the first entry of
-   * the oldest open transaction and the oldest waiting one-shot entry, other
-   * than {@code ending}; {@code pos} if there is none.
+   * The first position that unfinished work other than {@code self} depends on,
+   * or {@code pos} if there is none: recorded with every row, it is where a
+   * restart re-reads the log from.
    */
-  private LogPosition lowWater(LogPosition pos, String ending) {
-    LogPosition low = pos;
-    for (Txn t : open.values()) {
-      if (!t.id.equals(ending) && t.firstPos.compareTo(low) < 0) {
-        low = t.firstPos;
+  private LogPosition lowWater(LogPosition pos, LogPosition self) {
+    for (Map.Entry<LogPosition, String> u : unfinished.entrySet()) {
+      if (!u.getKey().equals(self)) {
+        return u.getKey().compareTo(pos) < 0 ? u.getKey() : pos;
       }
     }
-    for (Op w : locks.waitingOps()) {
-      if (w.entry().kind() == TxnEntry.Kind.ONE_SHOT && !w.entry().txnId().equals(ending)
-          && w.pos().compareTo(low) < 0) {
-        low = w.pos();
-      }
+    return pos;
+  }
+
+  // ---- logical helpers ----
+
+  private void awaitAndReloadCatalog(CompletableFuture<Void> ddl) throws ReplicaFault {
+    try {
+      ddl.get();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new ReplicaFault(replica + ": interrupted while waiting for DDL", ie);
+    } catch (Exception ignored) {
+      // A failure is reported by checkFault.
     }
-    return low;
+    checkFault();
+    try (Connection c = connections.open()) {
+      catalog = Catalog.load(c);
+    } catch (SQLException se) {
+      throw new ReplicaFault(replica + ": cannot reload the catalog: " + se, se);
+    }
   }
 
   /** Table locks for an entry: S on tables read, X on tables written, with the foreign-key closure. */
@@ -420,22 +588,8 @@ final class Scheduler {
     return true;
   }
 
-  private void reloadCatalog() throws ReplicaFault {
-    try {
-      main.setAutoCommit(true);
-      catalog = Catalog.load(main);
-    } catch (SQLException se) {
-      throw new ReplicaFault(replica + ": cannot reload the catalog: " + se, se);
-    }
-  }
-
   private void answer(TxnEntry e, Outcome o) {
     sink.applied(replica, e, o);
-  }
-
-  private ReplicaFault fault(Op op, SQLException se) {
-    return new ReplicaFault("entry " + op.pos() + " (" + op.entry().kind() + " " + op.entry().txnId()
-        + ") failed on the replica: " + se, se);
   }
 
   private static void closeQuietly(Connection c) {
