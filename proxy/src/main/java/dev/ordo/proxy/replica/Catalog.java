@@ -23,17 +23,27 @@ final class Catalog {
   private final Set<String> tables;
   private final Map<String, Set<String>> parents;
   private final Map<String, Set<String>> children;
+  private final Map<String, Set<String>> defaultSequences;
+  private final Set<String> triggered;
 
-  private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children) {
+  private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children,
+      Map<String, Set<String>> defaultSequences, Set<String> triggered) {
     this.tables = tables;
     this.parents = parents;
     this.children = children;
+    this.defaultSequences = defaultSequences;
+    this.triggered = triggered;
   }
+
+  private static final java.util.regex.Pattern NEXT_VALUE =
+      java.util.regex.Pattern.compile("NEXT VALUE FOR\\s+([^\\s()]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   static Catalog load(Connection c) throws SQLException {
     Set<String> tables = new HashSet<>();
     Map<String, Set<String>> parents = new HashMap<>();
     Map<String, Set<String>> children = new HashMap<>();
+    Map<String, Set<String>> defaultSequences = new HashMap<>();
+    Set<String> triggered = new HashSet<>();
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
           + "WHERE TABLE_TYPE IN ('BASE TABLE', 'TABLE')")) {
@@ -54,12 +64,43 @@ final class Catalog {
           children.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
         }
       }
+      try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_DEFAULT FROM "
+          + "INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_DEFAULT IS NOT NULL")) {
+        while (rs.next()) {
+          java.util.regex.Matcher m = NEXT_VALUE.matcher(rs.getString(3));
+          while (m.find()) {
+            defaultSequences.computeIfAbsent(name(rs.getString(1), rs.getString(2)), k -> new HashSet<>())
+                .add(sequence(m.group(1).replace("\"", "")));
+          }
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE "
+          + "FROM INFORMATION_SCHEMA.TRIGGERS")) {
+        while (rs.next()) {
+          triggered.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
     }
-    return new Catalog(tables, parents, children);
+    return new Catalog(tables, parents, children, defaultSequences, triggered);
   }
 
   private static String name(String schema, String table) {
     return (schema + "." + table).toUpperCase(Locale.ROOT);
+  }
+
+  /** The lock resource of a sequence, from its name as written (qualified with the default schema). */
+  static String sequence(String name) {
+    return "SEQUENCE " + qualify(name.toUpperCase(Locale.ROOT));
+  }
+
+  /** Sequences that column defaults of {@code table} draw from: an insert uses them. */
+  Set<String> defaultSequencesOf(String table) {
+    return defaultSequences.getOrDefault(table, Set.of());
+  }
+
+  /** Whether {@code table} has triggers, whose effects table locks cannot see. */
+  boolean hasTriggers(String table) {
+    return triggered.contains(table);
   }
 
   /** A table name as the analyzer gives it, qualified with the default schema. */

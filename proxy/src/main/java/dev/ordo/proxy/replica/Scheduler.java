@@ -555,6 +555,10 @@ final class Scheduler {
           return set;
         }
       }
+      // Sequences hand out values in the order of their users: X keeps that order the same on every replica.
+      for (String seq : a.sequences()) {
+        set.put(Catalog.sequence(seq), Mode.X);
+      }
     }
     return set;
   }
@@ -566,7 +570,7 @@ final class Scheduler {
    * table locks: returns false and the caller takes the global lock.
    */
   private boolean addTable(Map<String, Mode> set, String table, Mode mode) {
-    if (!catalog.isBaseTable(table)) {
+    if (!catalog.isBaseTable(table) || (mode == Mode.X && catalog.hasTriggers(table))) {
       return false;
     }
     Deque<String> todo = new ArrayDeque<>();
@@ -581,6 +585,9 @@ final class Scheduler {
       if (mode == Mode.X) {
         for (String p : catalog.parentsOf(t)) {
           set.putIfAbsent(p, Mode.S);
+        }
+        for (String seq : catalog.defaultSequencesOf(t)) {
+          set.put(seq, Mode.X);
         }
         todo.addAll(catalog.childrenOf(t));
       }

@@ -10,10 +10,12 @@ import java.util.Set;
  * @param globalLock whether the statement must run alone (DDL, unparseable or unknown statements)
  * @param tablesRead tables the statement reads (upper-cased, possibly schema-qualified)
  * @param tablesWritten tables the statement writes
- * @param reason a short phrase saying why it was classified so, shown by {@code EXPLAIN ORDO} later
+ * @param reason a short phrase saying why it was classified so, shown by {@code EXPLAIN ORDO}
+ * @param sequences sequences the statement draws from or sets (upper-cased, possibly schema-qualified)
  */
 public record Analysis(
-    Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten, String reason) {
+    Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten, String reason,
+    Set<String> sequences) {
 
   /** How a statement is routed. */
   public enum Kind {
@@ -30,6 +32,13 @@ public record Analysis(
   public Analysis {
     tablesRead = Set.copyOf(tablesRead);
     tablesWritten = Set.copyOf(tablesWritten);
+    sequences = Set.copyOf(sequences);
+  }
+
+  /** An analysis that uses no sequence. */
+  public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
+      String reason) {
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, Set.of());
   }
 
   public boolean isRead() {

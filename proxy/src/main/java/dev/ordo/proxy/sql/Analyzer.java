@@ -47,6 +47,9 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 public final class Analyzer {
   private static final int CACHE_LIMIT = 10_000;
 
+  /** Functions that draw from or set a sequence. */
+  private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("NEXTVAL", "CURRVAL", "SETVAL", "LASTVAL");
+
   /** Functions that change state even inside a SELECT. */
   private static final Set<String> STATEFUL_FUNCTIONS = Set.of(
       "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "NEXT_VALUE", "PG_ADVISORY_LOCK", "PG_ADVISORY_XACT_LOCK",
@@ -191,7 +194,7 @@ public final class Analyzer {
       node.accept(tables);
       if (tables.stateful != null) {
         return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, Set.of(),
-            "query calls " + tables.stateful + ", which may change state; runs as a write");
+            "query calls " + tables.stateful + ", which may change state; runs as a write", tables.sequences);
       }
       if (tables.dml) {
         return new Analysis(Analysis.Kind.WRITE, true, false, tables.read, tables.written,
@@ -202,7 +205,7 @@ public final class Analyzer {
     if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
       node.accept(tables);
       return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, tables.written,
-          kind.lowerName + " of " + String.join(", ", tables.written));
+          kind.lowerName + " of " + String.join(", ", tables.written), tables.sequences);
     }
     if (kind.belongsTo(SqlKind.DDL)) {
       return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
@@ -216,6 +219,7 @@ public final class Analyzer {
   private static final class TableCollector extends SqlBasicVisitor<Void> {
     final Set<String> read = new LinkedHashSet<>();
     final Set<String> written = new LinkedHashSet<>();
+    final Set<String> sequences = new LinkedHashSet<>();
     final Set<String> cteNames = new LinkedHashSet<>();
     String stateful;
     boolean unknownFunction;
@@ -242,8 +246,14 @@ public final class Analyzer {
         cteNames.add(item.name.getSimple().toUpperCase(Locale.ROOT));
       } else if (call.getKind() == SqlKind.NEXT_VALUE || call.getKind() == SqlKind.CURRENT_VALUE) {
         stateful = call.getKind() == SqlKind.NEXT_VALUE ? "NEXT VALUE FOR" : "CURRENT VALUE FOR";
+        String seq = tableName(call.operand(0));
+        if (seq != null) {
+          sequences.add(seq);
+        } else {
+          unknownFunction = true;
+        }
       } else {
-        noteFunction(call.getOperator());
+        noteFunction(call);
       }
       return super.visit(call);
     }
@@ -258,12 +268,21 @@ public final class Analyzer {
       return null;
     }
 
-    private void noteFunction(SqlOperator op) {
+    private void noteFunction(SqlCall call) {
+      SqlOperator op = call.getOperator();
       if (!(op instanceof SqlFunction)) {
         return;
       }
       String name = op.getName().toUpperCase(Locale.ROOT);
-      if (STATEFUL_FUNCTIONS.contains(name)) {
+      if (SEQUENCE_FUNCTIONS.contains(name)) {
+        stateful = name + "()";
+        // nextval('s'), currval('s'), setval('s', n): the sequence is the first argument, a literal.
+        if (call.operandCount() > 0 && call.operand(0) instanceof org.apache.calcite.sql.SqlCharStringLiteral lit) {
+          sequences.add(lit.getValueAs(String.class).toUpperCase(Locale.ROOT));
+        } else {
+          unknownFunction = true; // lastval() or a computed name: the sequence is not known here
+        }
+      } else if (STATEFUL_FUNCTIONS.contains(name)) {
         stateful = name + "()";
       } else if (op instanceof SqlUnresolvedFunction && !PURE_BUILTINS.contains(name)
           && !CALCITE_FUNCTIONS.contains(name)) {
