@@ -121,8 +121,11 @@ final class InsertLoad implements AutoCloseable {
     Set<Long> lost = new HashSet<>(acked);
     lost.removeAll(ids);
     if (!lost.isEmpty()) {
+      Set<Long> unacked = new HashSet<>(ids);
+      unacked.removeAll(acked);
       throw new AssertionError(lost.size() + " acknowledged writes lost, e.g. " + lost.iterator().next()
-          + " (of " + acked.size() + " acknowledged, " + ids.size() + " stored)");
+          + " (of " + acked.size() + " acknowledged, " + ids.size() + " stored; stored but not acknowledged: "
+          + unacked + ")");
     }
     Set<Long> invented = new HashSet<>(ids);
     invented.removeAll(attempted);

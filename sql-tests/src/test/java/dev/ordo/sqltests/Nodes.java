@@ -120,9 +120,22 @@ public final class Nodes {
     return out;
   }
 
-  /** Waits until every replica of the node has applied the log up to its committed index. */
+  /**
+   * Waits until every replica of the node has applied the log up to a
+   * linearizable read index: everything acknowledged anywhere in the cluster
+   * before this call. (A follower's own committed index may lag the leader's.)
+   */
   public static void awaitReplicasCaughtUp(OrdoNode node) throws InterruptedException {
-    long target = node.sequencer().committedIndex();
+    long target;
+    try {
+      target = Math.max(node.sequencer().committedIndex(),
+          node.sequencer().readIndex().get(60, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("no read index from the log: " + e, e);
+    }
+    if (!node.sequencer().awaitCommitted(target, Duration.ofSeconds(60))) {
+      throw new IllegalStateException("the log did not reach " + target + " on " + node.status());
+    }
     for (var r : node.replicas()) {
       if (!r.awaitApplied(target, Duration.ofSeconds(60))) {
         throw new IllegalStateException("replica " + r.name() + " did not catch up to " + target + ": "
