@@ -230,6 +230,13 @@ public final class Replica implements AutoCloseable {
           log.error("{}: fenced: {}. It serves nothing until an operator repairs it.", config.name(),
               e.getMessage());
           return;
+        } catch (RuntimeException | Error e) {
+          // A defect, not a replica fault: stop serving from this replica rather than guess.
+          state = State.FENCED;
+          lastProblem = "applier failed: " + e;
+          log.error("{}: fenced after an unexpected failure of its applier. It serves nothing until the node "
+              + "restarts.", config.name(), e);
+          return;
         }
       }
     } catch (InterruptedException e) {
