@@ -10,12 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,15 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * "read key k's list". A key is a row of {@code la(k INT PRIMARY KEY, v
  * VARCHAR)} whose value is a comma-separated list. Every operation is recorded
  * as invoke / ok / fail / info with its process and time, for the history
- * checker.
- *
- * <p>Outcomes: a commit that returned is {@code :ok}; an error that proves the
- * transaction did not commit (a rollback SQLState of class 40, 25P02, or any
- * error before commit was sent) is {@code :fail}; an error during commit, or a
- * broken connection, leaves the outcome unknown: {@code :info}, and the client
- * continues as a new process, as in Jepsen.
+ * checker. Outcomes and reconnection: see {@link TxnClients}.
  */
-public final class ListAppendWorkload {
+public final class ListAppendWorkload extends TxnClients {
   /**
    * What to run.
    *
@@ -49,12 +39,11 @@ public final class ListAppendWorkload {
       int keys, long seed) {}
 
   private final Config config;
-  private final long start = System.nanoTime();
-  private final AtomicLong index = new AtomicLong();
   private final AtomicLong elements = new AtomicLong();
-  private final List<Op> history = Collections.synchronizedList(new ArrayList<>());
 
   public ListAppendWorkload(Config config) {
+    super(config.url(), config.user(), config.password(), config.isolation(), config.clients(), config.duration(),
+        config.seed());
     this.config = config;
   }
 
@@ -72,71 +61,23 @@ public final class ListAppendWorkload {
     }
   }
 
-  /** Runs the clients for the configured duration and returns the history, in order. */
-  public List<Op> run() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(config.clients());
-    List<Future<?>> futures = new ArrayList<>();
-    for (int i = 0; i < config.clients(); i++) {
-      int client = i;
-      futures.add(pool.submit(() -> {
-        client(client);
-        return null;
-      }));
-    }
-    for (Future<?> f : futures) {
-      f.get();
-    }
-    pool.shutdown();
-    synchronized (history) {
-      List<Op> out = new ArrayList<>(history);
-      out.sort((a, b) -> Long.compare(a.index(), b.index()));
-      return out;
-    }
+  @Override
+  protected Invocation generate(Random random) {
+    return new Invocation(Op.TXN, List.copyOf(generateTxn(random)));
   }
 
-  private void client(int client) {
-    Random random = new Random(config.seed() * 31 + client);
-    long process = client;
-    long end = start + config.duration().toNanos();
-    Connection c = null;
-    while (System.nanoTime() < end) {
-      List<MicroOp> txn = generate(random);
-      record(Op.Type.INVOKE, process, txn);
-      boolean commitSent = false;
-      try {
-        if (c == null) {
-          c = DriverManager.getConnection(config.url(), config.user(), config.password());
-          if (config.isolation() >= 0) {
-            c.setTransactionIsolation(config.isolation());
-          }
-          c.setAutoCommit(false);
-        }
-        List<MicroOp> done = new ArrayList<>(txn.size());
-        for (MicroOp op : txn) {
-          done.add(execute(c, op));
-        }
-        commitSent = true;
-        c.commit();
-        record(Op.Type.OK, process, done);
-      } catch (SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean definitelyAborted = !commitSent && !state.startsWith("08")
-            || state.startsWith("40") || state.equals("25P02") || state.equals("23505");
-        rollbackQuietly(c);
-        if (definitelyAborted) {
-          record(Op.Type.FAIL, process, txn);
-        } else {
-          record(Op.Type.INFO, process, txn);
-          process += config.clients();
-          closeQuietly(c);
-          c = null;
-        }
-      }
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Object execute(Connection c, Invocation op) throws SQLException {
+    List<MicroOp> txn = (List<MicroOp>) op.value();
+    List<MicroOp> done = new ArrayList<>(txn.size());
+    for (MicroOp m : txn) {
+      done.add(execute(c, m));
     }
-    closeQuietly(c);
+    return List.copyOf(done);
   }
 
-  private List<MicroOp> generate(Random random) {
+  private List<MicroOp> generateTxn(Random random) {
     int n = 1 + random.nextInt(4);
     List<MicroOp> txn = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -175,32 +116,6 @@ public final class ListAppendWorkload {
         }
         return MicroOp.read(op.key(), list);
       }
-    }
-  }
-
-  private void record(Op.Type type, long process, List<MicroOp> txn) {
-    synchronized (history) {
-      history.add(Op.txn(index.getAndIncrement(), type, process, txn, System.nanoTime() - start));
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      if (c != null && !c.isClosed()) {
-        c.rollback();
-      }
-    } catch (SQLException ignored) {
-      // The connection is gone; the next transaction reconnects.
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    try {
-      if (c != null) {
-        c.close();
-      }
-    } catch (SQLException ignored) {
-      // Already closed.
     }
   }
 }
