@@ -75,6 +75,7 @@ public final class OrdoNode implements AutoCloseable {
       server = new ProxyServer(config.bindHost(), config.port(), settings, analyzer, coordinator,
           config.handshakeTimeout(), config.idleInTransactionTimeout());
       abortEarlierIncarnations(config.nodeId(), coordinator);
+      coordinator.startOwnerWatch();
       return new OrdoNode(config, sequencer, replicas, coordinator, server);
     } catch (InterruptedException | RuntimeException e) {
       if (server != null) {
@@ -157,6 +158,7 @@ public final class OrdoNode implements AutoCloseable {
   @Override
   public void close() {
     log.info("{}: stopping", config.nodeId());
+    coordinator.stopOwnerWatch();
     server.close();
     replicas.forEach(Replica::stop);
     sequencer.close();

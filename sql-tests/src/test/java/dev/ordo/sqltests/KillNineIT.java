@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.NodeConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,32 +54,7 @@ class KillNineIT {
     }
   }
 
-  /** Starts {@code ordo serve} in a child JVM and waits for its ready line. */
   private static Process serve(int port, int raftPort, Path data) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.ordo.proxy.cli.OrdoCommand", "serve", "--port", "" + port, "--raft-port", "" + raftPort,
-        "--data-dir", data.toString()));
-    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
-      try {
-        String l;
-        while ((l = out.readLine()) != null) {
-          if (l.startsWith("Ordo is ready")) {
-            return l;
-          }
-        }
-        return null;
-      } catch (java.io.IOException e) {
-        return null;
-      }
-    }).get(90, TimeUnit.SECONDS);
-    if (line == null) {
-      p.destroyForcibly();
-      throw new IllegalStateException("ordo serve exited before it was ready");
-    }
-    return p;
+    return Nodes.serveProcess("--port", "" + port, "--raft-port", "" + raftPort, "--data-dir", data.toString());
   }
 }

@@ -22,6 +22,40 @@ import java.util.TreeMap;
 public final class Nodes {
   private Nodes() {}
 
+  /**
+   * Starts {@code ordo serve ARGS} in a child JVM (this test's classpath) and
+   * waits for its ready line. The caller destroys the process.
+   */
+  public static Process serveProcess(String... args) throws Exception {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+        "dev.ordo.proxy.cli.OrdoCommand", "serve"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        String l;
+        while ((l = out.readLine()) != null) {
+          if (l.startsWith("Ordo is ready")) {
+            return l;
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    }).get(120, java.util.concurrent.TimeUnit.SECONDS);
+    if (line == null) {
+      p.destroyForcibly();
+      throw new IllegalStateException("ordo serve " + List.of(args) + " exited before it was ready");
+    }
+    return p;
+  }
+
   /** A free TCP port on loopback. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {

@@ -220,10 +220,12 @@ final class Scheduler {
       case ABORT_OWNER -> {
         for (Txn t : new ArrayList<>(open.values())) {
           if (t.first.origin().equals(e.origin()) && t.first.incarnation() < e.incarnation()) {
-            end(t, op, false, "its node restarted");
+            end(t, op, false, e.incarnation() == Long.MAX_VALUE ? "its node went silent" : "its node restarted");
           }
         }
+        answer(e, new Outcome.Done(new long[0], null, null));
       }
+      case HEARTBEAT -> answer(e, new Outcome.Done(new long[0], null, null));
       default -> throw new IllegalStateException("unknown entry kind " + e.kind());
     }
   }

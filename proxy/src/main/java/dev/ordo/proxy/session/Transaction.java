@@ -143,10 +143,9 @@ final class Transaction {
       throw e;
     }
     if (o instanceof Outcome.Failed f) {
-      if (!SqlState.DEADLOCK_DETECTED.code().equals(f.sqlState())) {
-        // The replicas rolled the work back already; the entry releases the locks at a fixed place in the log.
-        coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
-      }
+      // The replicas rolled the work back already; the entry releases the locks at a fixed place in the log
+      // (for a deadlock victim it changes nothing: the verdict ended the transaction already).
+      coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
       abort(f.sqlState(), "an earlier statement failed with SQLState " + f.sqlState());
       return new Response.Error(f.sqlState() == null ? SqlState.INTERNAL_ERROR.code() : f.sqlState(),
           f.vendorCode(), f.message(), batch ? f.statement() : -1);

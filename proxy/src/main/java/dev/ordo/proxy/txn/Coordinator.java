@@ -130,6 +130,7 @@ public final class Coordinator implements ResultSink {
 
   @Override
   public void applied(String replica, TxnEntry entry, Outcome outcome) {
+    track(entry);
     if (entry.incarnation() == incarnation && entry.origin().equals(nodeId)) {
       CompletableFuture<Outcome> f = waiting.get(entry.requestId());
       if (f != null) {
@@ -242,6 +243,90 @@ public final class Coordinator implements ResultSink {
       }
     }
     return best;
+  }
+
+  // ---- owners: open transactions of nodes that went silent are aborted by a logged decision ----
+
+  /** How long a node with open transactions may append nothing before the leader aborts them. */
+  public static final Duration OWNER_TIMEOUT = Duration.ofSeconds(10);
+  /** How often a node with open transactions appends a heartbeat. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(2);
+
+  private static final class Owner {
+    volatile long lastSeenNanos = System.nanoTime();
+    final java.util.Set<String> open = ConcurrentHashMap.newKeySet();
+  }
+
+  private final ConcurrentHashMap<String, Owner> owners = new ConcurrentHashMap<>();
+  private java.util.concurrent.ScheduledExecutorService ownerTimer;
+
+  /** What the log says about each node's open transactions (every local replica reports; updates are idempotent). */
+  private void track(TxnEntry e) {
+    Owner o = owners.computeIfAbsent(e.origin(), k -> new Owner());
+    boolean silentOwnerAbort = e.kind() == TxnEntry.Kind.ABORT_OWNER && e.incarnation() == Long.MAX_VALUE;
+    if (!silentOwnerAbort) {
+      o.lastSeenNanos = System.nanoTime();
+    }
+    switch (e.kind()) {
+      case STMT -> o.open.add(e.txn());
+      case COMMIT, ROLLBACK -> o.open.remove(e.txn());
+      case ABORT_OWNER -> o.open.removeIf(t -> silentOwnerAbort || incarnationOf(t) < e.incarnation());
+      default -> { }
+    }
+  }
+
+  private static long incarnationOf(String txnId) {
+    String[] parts = txnId.split(":");
+    try {
+      return parts.length >= 3 ? Long.parseLong(parts[parts.length - 2]) : Long.MAX_VALUE;
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Starts the owner watch: this node appends a heartbeat while it has open
+   * transactions, and, while it leads the log, appends {@code ABORT_OWNER} for
+   * any other node that has open transactions and has appended nothing for
+   * {@link #OWNER_TIMEOUT}: a crashed node's locks are released in bounded time.
+   */
+  public void startOwnerWatch() {
+    ownerTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().daemon().name("ordo-owner-watch-" + nodeId).unstarted(r));
+    ownerTimer.scheduleWithFixedDelay(this::watchOwners, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the owner watch. */
+  public void stopOwnerWatch() {
+    if (ownerTimer != null) {
+      ownerTimer.shutdownNow();
+    }
+  }
+
+  private void watchOwners() {
+    try {
+      Owner self = owners.get(nodeId);
+      if (self != null && !self.open.isEmpty()) {
+        appendOnly(TxnEntry.Kind.HEARTBEAT, "");
+      }
+      if (!nodeId.equals(sequencer.leaderId())) {
+        return;
+      }
+      long now = System.nanoTime();
+      owners.forEach((origin, o) -> {
+        if (!origin.equals(nodeId) && !o.open.isEmpty() && now - o.lastSeenNanos > OWNER_TIMEOUT.toNanos()) {
+          log.warn("{}: node {} has {} open transactions and has appended nothing for {} s; aborting them",
+              nodeId, origin, o.open.size(), OWNER_TIMEOUT.toSeconds());
+          o.lastSeenNanos = now; // one decision per timeout
+          TxnEntry abort = new TxnEntry(TxnEntry.Kind.ABORT_OWNER, origin, Long.MAX_VALUE,
+              requestIds.incrementAndGet(), "", micros(), false, KeyRequest.NONE, List.of());
+          sequencer.append(abort.encode());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("{}: owner watch failed: {}", nodeId, e.toString());
+    }
   }
 
   /** Whether some replica can serve. */

@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>{@link Kind#STMT}: one statement of the interactive transaction {@link #txn()};
  *   <li>{@link Kind#COMMIT} / {@link Kind#ROLLBACK}: the end of that transaction;
  *   <li>{@link Kind#ABORT_OWNER}: rolls back every open transaction begun by node {@link #origin()} in an
- *       incarnation before {@link #incarnation()} (a node that restarted).
+ *       incarnation before {@link #incarnation()} (a node that restarted, or one that went silent);
+ *   <li>{@link Kind#HEARTBEAT}: changes nothing; a node with open transactions says it is alive.
  * </ul>
  *
  * <p>Encoding (version 2, big-endian): {@code u8 version, u8 kind, str origin, i64 incarnation,
@@ -53,7 +54,7 @@ public record TxnEntry(
 
   /** What an entry does. The codes are part of the log format. */
   public enum Kind {
-    ONE_SHOT(1), STMT(2), COMMIT(3), ROLLBACK(4), ABORT_OWNER(5);
+    ONE_SHOT(1), STMT(2), COMMIT(3), ROLLBACK(4), ABORT_OWNER(5), HEARTBEAT(6);
 
     final int code;
 
