@@ -50,7 +50,14 @@ class KillNineIT {
     NodeConfig cfg = NodeConfig.embedded(data, "127.0.0.1", Nodes.freePort(), raftPort, 3);
     try (OrdoNode node = Nodes.startReady(cfg)) {
       Nodes.awaitReplicasCaughtUp(node);
-      load.checkExactlyOnce(node, "acked");
+      try {
+        load.checkExactlyOnce(node, "acked");
+      } catch (AssertionError e) {
+        // Say where the log holds the missing write and what each replica recorded for it.
+        String id = e.getMessage().replaceAll("(?s).*e\\.g\\. (\\d+).*", "$1");
+        throw new AssertionError(e.getMessage() + "\n" + (id.matches("\\d+")
+            ? InsertLoad.traceInLog(node, Long.parseLong(id)) : ""), e);
+      }
     }
   }
 
