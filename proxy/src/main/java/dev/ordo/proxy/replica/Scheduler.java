@@ -370,7 +370,7 @@ final class Scheduler {
     } catch (ReplicaFault e) {
       fault.compareAndSet(null, e);
       throw new java.util.concurrent.CompletionException(e);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       ReplicaFault rf = new ReplicaFault("entry " + op.pos() + " (" + op.entry().kind() + " "
           + op.entry().txnId() + ") failed on replica " + replica + ": " + e, e);
       fault.compareAndSet(null, rf);
