@@ -22,7 +22,7 @@ import java.util.Locale;
 public record FaultSchedule(List<Step> steps) {
   /** What a step does. */
   public enum Action {
-    /** Stop (close) the node that leads the Raft group; arg: none. */
+    /** Stop (close, or {@code kill -9} a process) the node that leads the Raft group; arg: none. */
     STOP_LEADER,
     /** Stop a node; arg: node name (default: a random live node). */
     STOP_NODE,
@@ -30,7 +30,7 @@ public record FaultSchedule(List<Step> steps) {
     START_NODE,
     /** Stop and start one replica database; args: node name, replica index, down time (default 1s). */
     RESTART_REPLICA,
-    /** {@code kill -9} a node's process and restart it on the same data directory; arg: node name. */
+    /** {@code kill -9} a node's process (restart it with {@link #START_NODE}); arg: node name (default: random). */
     KILL_NODE,
     /** SIGSTOP a node's process, SIGCONT it after a while; args: node name, pause (default 2s). */
     PAUSE_NODE;

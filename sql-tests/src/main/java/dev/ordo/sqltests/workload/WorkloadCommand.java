@@ -14,14 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Entry point of {@code sql-tests/run-workload}: starts an in-JVM Ordo cluster
+ * Entry point of {@code sql-tests/run-workload}: starts an Ordo cluster (in
+ * this JVM, or with {@code --processes} as {@code ordo serve} child processes)
  * in a fresh directory, runs one workload with a fault schedule, writes the EDN
  * history and checks it. Exit status 0: valid; 1: anomalies found; 2: could
  * not decide (bad arguments, the cluster did not start, nothing committed).
  */
 @Command(name = "run-workload", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     exitCodeOnExecutionException = 2,
-    description = {"Runs a workload (list-append, bank, register) against an in-JVM Ordo cluster with faults, "
+    description = {"Runs a workload (list-append, bank, register) against an Ordo cluster (in-JVM, or processes "
+        + "with --processes) with faults, "
         + "writes the Jepsen EDN history and checks it.",
         "Exit status: 0 valid, 1 anomalies found, 2 could not decide."})
 public final class WorkloadCommand implements Callable<Integer> {
@@ -59,6 +61,10 @@ public final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "Data directory (default: a new temporary directory).")
   Path dir;
 
+  @Option(names = "--processes", description = "Run each node as an 'ordo serve' child process (needed for "
+      + "kill-node and pause-node; default: all nodes in this JVM).")
+  boolean processes;
+
   /**
    * Runs the command.
    *
@@ -75,9 +81,11 @@ public final class WorkloadCommand implements Callable<Integer> {
     FaultSchedule schedule = FaultSchedule.parse(faults);
     Path data = dir != null ? dir : Files.createTempDirectory("ordo-workload");
     Duration duration = Duration.ofSeconds(seconds);
-    System.out.printf("workload %s: %d clients, %d s, %d keys, seed %d, %d nodes x %d replicas in %s, faults '%s'%n",
-        workload, clients, seconds, keys, s, nodes, replicas, data, schedule);
-    try (InJvmCluster cluster = InJvmCluster.start(data, nodes, replicas, s)) {
+    System.out.printf("workload %s: %d clients, %d s, %d keys, seed %d, %d nodes x %d replicas %s in %s, "
+        + "faults '%s'%n", workload, clients, seconds, keys, s, nodes, replicas,
+        processes ? "(processes)" : "(in JVM)", data, schedule);
+    try (Cluster cluster = processes ? new Cluster(ProcessCluster.start(data, nodes, replicas, s))
+        : new Cluster(InJvmCluster.start(data, nodes, replicas, s))) {
       String url = cluster.url(0);
       TxnClients w = switch (workload) {
         case "list-append" -> {
@@ -96,10 +104,10 @@ public final class WorkloadCommand implements Callable<Integer> {
             "unknown workload '" + workload + "': list-append, bank or register");
       };
       Recorder recorder = new Recorder();
-      w.withUrls(cluster::url).withRecorder(recorder);
+      w.withUrls(cluster.target()::url).withRecorder(recorder);
       List<String> injected;
       List<String> problems;
-      try (Faults f = new Faults(schedule, cluster, recorder)) {
+      try (Faults f = new Faults(schedule, cluster.target(), recorder)) {
         w.run();
         f.await(120_000);
         injected = f.injected();
@@ -142,6 +150,22 @@ public final class WorkloadCommand implements Callable<Integer> {
       System.out.printf("verdict: %s (checker %d ms, seed %d)%n", valid ? "valid" : "ANOMALIES FOUND",
           (System.nanoTime() - t0) / 1_000_000, s);
       return valid ? 0 : 1;
+    }
+  }
+
+  /** Either kind of cluster, closed with the command. */
+  private record Cluster(FaultTarget target, AutoCloseable closer) implements AutoCloseable {
+    <T extends FaultTarget & AutoCloseable> Cluster(T c) {
+      this(c, c);
+    }
+
+    String url(int attempt) {
+      return target.url(attempt);
+    }
+
+    @Override
+    public void close() throws Exception {
+      closer.close();
     }
   }
 }
