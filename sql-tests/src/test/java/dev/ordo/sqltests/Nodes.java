@@ -2,7 +2,6 @@ package dev.ordo.sqltests;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.NodeConfig;
-import dev.ordo.sequencer.SequencerConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -71,21 +70,9 @@ public final class Nodes {
     return NodeConfig.embedded(dir, "127.0.0.1", freePort(), freePort(), replicas);
   }
 
-  /** Configurations of a three-node cluster, each node with its own log peer and replicas. */
+  /** Configurations of an {@code nodes}-node cluster, each node with its own log peer and replicas. */
   public static List<NodeConfig> cluster(Path dir, int nodes, int replicasPerNode) {
-    List<SequencerConfig.Peer> peers = new ArrayList<>();
-    for (int i = 1; i <= nodes; i++) {
-      peers.add(new SequencerConfig.Peer("n" + i, "127.0.0.1", freePort()));
-    }
-    List<NodeConfig> out = new ArrayList<>();
-    for (int i = 1; i <= nodes; i++) {
-      Path nodeDir = dir.resolve("n" + i);
-      NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", freePort(), 1, replicasPerNode);
-      SequencerConfig log = new SequencerConfig("n" + i, peers, "ordo", nodeDir.resolve("log"), 512, 4 << 20, 4,
-          Duration.ofSeconds(20));
-      out.add(base.withLog(log).withWriteTimeout(Duration.ofSeconds(30)));
-    }
-    return out;
+    return dev.ordo.sqltests.workload.InJvmCluster.configs(dir, nodes, replicasPerNode);
   }
 
   public static OrdoNode startReady(NodeConfig cfg) throws Exception {
