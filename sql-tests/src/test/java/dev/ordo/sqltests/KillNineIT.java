@@ -25,8 +25,9 @@ class KillNineIT {
 
   @Test
   void killNineDuringLoadLosesNothing() throws Exception {
-    int port = Nodes.freePort();
-    int raftPort = Nodes.freePort();
+    int[] ports = dev.ordo.sqltests.workload.InJvmCluster.freePorts(2);
+    int port = ports[0];
+    int raftPort = ports[1];
     Path data = dir.resolve("data");
     String url = "jdbc:ordo://127.0.0.1:" + port + "/ordo";
 

@@ -67,7 +67,13 @@ public final class Nodes {
 
   /** The embedded default (one node, single-peer log, {@code replicas} H2 replicas) on free ports. */
   public static NodeConfig embedded(Path dir, int replicas) {
-    return NodeConfig.embedded(dir, "127.0.0.1", freePort(), freePort(), replicas);
+    int[] ports = dev.ordo.sqltests.workload.InJvmCluster.freePorts(2);
+    return NodeConfig.embedded(dir, "127.0.0.1", ports[0], ports[1], replicas);
+  }
+
+  /** A running cluster of {@code nodes} nodes in this JVM (started again on new ports if a port was taken). */
+  public static List<OrdoNode> startCluster(Path dir, int nodes, int replicasPerNode) throws Exception {
+    return dev.ordo.sqltests.workload.InJvmCluster.start(dir, nodes, replicasPerNode, 0).live();
   }
 
   /** Configurations of an {@code nodes}-node cluster, each node with its own log peer and replicas. */

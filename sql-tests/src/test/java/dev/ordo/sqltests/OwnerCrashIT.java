@@ -3,14 +3,12 @@ package dev.ordo.sqltests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ordo.proxy.OrdoNode;
-import dev.ordo.proxy.config.NodeConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,21 +28,7 @@ class OwnerCrashIT {
 
   @Test
   void aSilentNodesLocksAreReleasedByTheLeader() throws Exception {
-    List<NodeConfig> configs = Nodes.cluster(dir, 3, 1);
-    List<CompletableFuture<OrdoNode>> starting = new ArrayList<>();
-    for (NodeConfig c : configs) {
-      starting.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return Nodes.startReady(c);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
-    }
-    List<OrdoNode> nodes = new ArrayList<>();
-    for (var f : starting) {
-      nodes.add(f.get(2, TimeUnit.MINUTES));
-    }
+    List<OrdoNode> nodes = new ArrayList<>(Nodes.startCluster(dir, 3, 1));
     try {
       OrdoNode doomedNode = nodes.stream()
           .filter(n -> !n.sequencer().peerId().equals(n.sequencer().leaderId())).findFirst().orElseThrow();

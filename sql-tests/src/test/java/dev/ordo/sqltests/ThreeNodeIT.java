@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ordo.proxy.OrdoNode;
-import dev.ordo.proxy.config.NodeConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,9 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,21 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreeNodeIT {
   @TempDir
   static Path dir;
-  List<NodeConfig> configs;
   final List<OrdoNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
-    configs = Nodes.cluster(dir, 3, 1);
-    ExecutorService starter = Executors.newFixedThreadPool(3);
-    List<Future<OrdoNode>> started = new ArrayList<>();
-    for (NodeConfig c : configs) {
-      started.add(starter.submit(() -> Nodes.startReady(c)));
-    }
-    for (Future<OrdoNode> f : started) {
-      nodes.add(f.get(2, TimeUnit.MINUTES));
-    }
-    starter.shutdown();
+    nodes.addAll(Nodes.startCluster(dir, 3, 1));
     try (Connection c = Nodes.connect(nodes.get(0)); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE counter (id INT PRIMARY KEY, v BIGINT NOT NULL)");
       s.executeUpdate("INSERT INTO counter VALUES (1, 0)");

@@ -43,8 +43,24 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
     return new InJvmCluster(started.stream().map(OrdoNode::config).toList(), started, seed);
   }
 
-  /** Starts {@code n} nodes, each a peer of one {@code n}-peer log with its own replicas, on free ports. */
+  /**
+   * Starts {@code n} nodes, each a peer of one {@code n}-peer log with its own
+   * replicas, on free ports. A free port can be taken by another process before
+   * a node binds it, so a failed start is tried again on new ports (three times).
+   */
   public static InJvmCluster start(Path dir, int n, int replicasPerNode, long seed) throws Exception {
+    Exception last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return startOnce(dir.resolve("attempt-" + attempt), n, replicasPerNode, seed);
+      } catch (Exception e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static InJvmCluster startOnce(Path dir, int n, int replicasPerNode, long seed) throws Exception {
     List<NodeConfig> configs = configs(dir, n, replicasPerNode);
     ExecutorService starter = Executors.newFixedThreadPool(n);
     List<Future<OrdoNode>> futures = new ArrayList<>();
@@ -76,14 +92,15 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
 
   /** Configurations of an {@code n}-node cluster (as the tests' {@code Nodes.cluster}). */
   public static List<NodeConfig> configs(Path dir, int n, int replicasPerNode) {
+    int[] ports = freePorts(2 * n);
     List<SequencerConfig.Peer> peers = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      peers.add(new SequencerConfig.Peer("n" + i, "127.0.0.1", freePort()));
+      peers.add(new SequencerConfig.Peer("n" + i, "127.0.0.1", ports[i - 1]));
     }
     List<NodeConfig> out = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       Path nodeDir = dir.resolve("n" + i);
-      NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", freePort(), 1, replicasPerNode);
+      NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", ports[n + i - 1], 1, replicasPerNode);
       SequencerConfig log = new SequencerConfig("n" + i, peers, "ordo", nodeDir.resolve("log"), 512, 4 << 20, 4,
           Duration.ofSeconds(20));
       out.add(base.withLog(log).withWriteTimeout(Duration.ofSeconds(30)));
@@ -101,12 +118,28 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
     return node;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+  /** {@code n} distinct free ports: all sockets are held open until every port is chosen. */
+  public static int[] freePorts(int n) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        s.setReuseAddress(true);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
     }
   }
 

@@ -59,9 +59,10 @@ public final class ProcessCluster implements FaultTarget, AutoCloseable {
     this.ports = new int[n];
     this.raftPorts = new int[n];
     List<String> p = new ArrayList<>();
+    int[] all = InJvmCluster.freePorts(2 * n);
     for (int i = 0; i < n; i++) {
-      ports[i] = freePort();
-      raftPorts[i] = freePort();
+      ports[i] = all[2 * i];
+      raftPorts[i] = all[2 * i + 1];
       p.add(name(i) + "=127.0.0.1:" + raftPorts[i]);
     }
     this.peers = String.join(",", p);
