@@ -61,6 +61,8 @@ final class Scheduler {
     CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     /** Logical: a request is waiting for locks; later entries queue behind it. */
     boolean blocked;
+    /** Logical: the entry whose request is waiting, if any. */
+    Op waiting;
     final Deque<Op> queued = new ArrayDeque<>();
     /** Physical: its backend connection, and why it failed (null while it has not). */
     Connection conn;
@@ -242,7 +244,10 @@ final class Scheduler {
   private void request(Txn t, Op op) throws ReplicaFault {
     switch (locks.request(t.id, lockSet(op.entry()), op)) {
       case GRANTED -> runGranted(op);
-      case WAITING -> t.blocked = true;
+      case WAITING -> {
+        t.blocked = true;
+        t.waiting = op;
+      }
       case DEADLOCK -> {
         answer(op.entry(), new Outcome.Failed(SqlState.DEADLOCK_DETECTED.code(), 0, "deadlock detected: this "
             + "statement would wait for locks held by transactions that wait for this one; the transaction was "
@@ -274,6 +279,7 @@ final class Scheduler {
       return;
     }
     t.blocked = false;
+    t.waiting = null;
     Map<String, Mode> before = held.computeIfAbsent(t.id, k -> new HashMap<>());
     Map<String, Mode> fresh = new HashMap<>();
     wanted.forEach((r, m) -> {
@@ -330,6 +336,12 @@ final class Scheduler {
   private void end(Txn t, Op op, boolean commit, String how) throws ReplicaFault {
     open.remove(t.id);
     ended.put(t.id, commit ? "committed" : how);
+    if (t.waiting != null && t.waiting != op) {
+      // Its statement was waiting for locks: it will never run; say so rather than leave the client waiting.
+      answer(t.waiting.entry(), new Outcome.Failed("25P02", 0, "the transaction was rolled back while this "
+          + "statement waited for locks (" + how + "); retry the transaction", 0));
+      t.waiting = null;
+    }
     for (Op q : t.queued) {
       if (q.entry().kind() == TxnEntry.Kind.COMMIT) {
         answer(q.entry(), endedAnswer(q.entry()));

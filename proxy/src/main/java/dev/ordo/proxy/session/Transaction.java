@@ -118,6 +118,9 @@ final class Transaction {
     if (open != null && abortedWhy == null) {
       coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, open);
     }
+    if (open != null) {
+      coordinator.closed(open);
+    }
     id = null;
     abortedWhy = null;
     closeSnapshot();
@@ -132,6 +135,7 @@ final class Transaction {
     }
     if (id == null) {
       id = coordinator.newTxnId();
+      coordinator.opened(id);
     }
     Outcome o;
     try {
@@ -172,6 +176,7 @@ final class Transaction {
     if (abortedWhy != null) {
       String why = abortedWhy;
       String state = abortedState;
+      coordinator.closed(open);
       id = null;
       abortedWhy = null;
       if (!commit) {
@@ -188,6 +193,7 @@ final class Transaction {
       }
       return new Response.Ok();
     } finally {
+      coordinator.closed(open);
       id = null;
       abortedWhy = null;
     }

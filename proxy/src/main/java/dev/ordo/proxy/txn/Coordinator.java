@@ -258,6 +258,18 @@ public final class Coordinator implements ResultSink {
   }
 
   private final ConcurrentHashMap<String, Owner> owners = new ConcurrentHashMap<>();
+  /** Interactive transactions this node's sessions have open: while there are any, it sends heartbeats. */
+  private final java.util.Set<String> localOpen = ConcurrentHashMap.newKeySet();
+
+  /** A session began an interactive transaction. */
+  public void opened(String txn) {
+    localOpen.add(txn);
+  }
+
+  /** A session's interactive transaction ended (or was given up). */
+  public void closed(String txn) {
+    localOpen.remove(txn);
+  }
   private java.util.concurrent.ScheduledExecutorService ownerTimer;
 
   /** What the log says about each node's open transactions (every local replica reports; updates are idempotent). */
@@ -306,8 +318,7 @@ public final class Coordinator implements ResultSink {
 
   private void watchOwners() {
     try {
-      Owner self = owners.get(nodeId);
-      if (self != null && !self.open.isEmpty()) {
+      if (!localOpen.isEmpty()) {
         appendOnly(TxnEntry.Kind.HEARTBEAT, "");
       }
       if (!nodeId.equals(sequencer.leaderId())) {
