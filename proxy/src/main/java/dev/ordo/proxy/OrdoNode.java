@@ -71,7 +71,7 @@ public final class OrdoNode implements AutoCloseable {
         r.start();
       }
       ServerSettings settings = new ServerSettings(config.nodeId(), config.database(),
-          config.user(), config.password(), VERSION, "H2");
+          config.user(), config.password(), VERSION, config.backend().productName());
       server = new ProxyServer(config.bindHost(), config.port(), settings, analyzer, coordinator,
           config.handshakeTimeout(), config.idleInTransactionTimeout());
       abortEarlierIncarnations(config.nodeId(), coordinator);

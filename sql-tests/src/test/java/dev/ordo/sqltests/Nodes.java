@@ -1,6 +1,7 @@
 package dev.ordo.sqltests;
 
 import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.config.NodeConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -71,9 +72,20 @@ public final class Nodes {
     return NodeConfig.embedded(dir, "127.0.0.1", ports[0], ports[1], replicas);
   }
 
+  /** One node on free ports with {@code replicas} fresh replica databases of {@code backend}. */
+  public static NodeConfig embedded(Path dir, int replicas, Backend backend) {
+    return dev.ordo.sqltests.pg.PgServers.withReplicas(embedded(dir, replicas), backend, replicas);
+  }
+
   /** A running cluster of {@code nodes} nodes in this JVM (started again on new ports if a port was taken). */
   public static List<OrdoNode> startCluster(Path dir, int nodes, int replicasPerNode) throws Exception {
-    return dev.ordo.sqltests.workload.InJvmCluster.start(dir, nodes, replicasPerNode, 0).live();
+    return startCluster(dir, nodes, replicasPerNode, Backend.H2);
+  }
+
+  /** As {@link #startCluster(Path, int, int)}, with replicas of {@code backend}. */
+  public static List<OrdoNode> startCluster(Path dir, int nodes, int replicasPerNode, Backend backend)
+      throws Exception {
+    return dev.ordo.sqltests.workload.InJvmCluster.start(dir, nodes, replicasPerNode, 0, backend).live();
   }
 
   /** Configurations of an {@code nodes}-node cluster, each node with its own log peer and replicas. */
@@ -115,7 +127,7 @@ public final class Nodes {
     for (String t : tables) {
       List<String> rows = new ArrayList<>();
       // The low-water columns say where each replica would resume: replica-local, not replicated data.
-      String columns = t.equals("\"ORDO\".\"APPLIED\"")
+      String columns = t.equalsIgnoreCase("\"ORDO\".\"APPLIED\"")
           ? "TXN_ID, LOG_INDEX, SUB_INDEX, OUTCOME, UPDATE_COUNTS, SQL_STATE" : "*";
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT " + columns + " FROM " + t)) {

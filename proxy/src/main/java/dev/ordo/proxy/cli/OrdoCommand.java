@@ -90,8 +90,17 @@ public final class OrdoCommand implements Runnable {
     int replicaCount;
 
     @Option(names = "--replica-url", paramLabel = "JDBC_URL",
-        description = "An H2 replica given by JDBC URL (repeatable); replaces the embedded replicas.")
+        description = "A replica given by JDBC URL, H2 (jdbc:h2:...) or PostgreSQL "
+            + "(jdbc:postgresql://host:port/db); repeatable, all of one engine; replaces the embedded replicas.")
     List<String> replicaUrls;
+
+    @Option(names = "--replica-user", paramLabel = "USER",
+        description = "User for --replica-url databases (default: sa for H2, postgres for PostgreSQL).")
+    String replicaUser;
+
+    @Option(names = "--replica-password", paramLabel = "PASSWORD",
+        description = "Password for --replica-url databases (or set ORDO_REPLICA_PASSWORD).")
+    String replicaPassword;
 
     @Option(names = "--database", defaultValue = NodeConfig.DEFAULT_DATABASE,
         description = "Database name in the JDBC URL (default: ${DEFAULT-VALUE}).")
@@ -143,7 +152,8 @@ public final class OrdoCommand implements Runnable {
       if (replicaUrls != null && !replicaUrls.isEmpty()) {
         replicas = new ArrayList<>();
         for (int i = 0; i < replicaUrls.size(); i++) {
-          replicas.add(new ReplicaConfig("r" + (i + 1), replicaUrls.get(i), null, null));
+          String rpw = replicaPassword != null ? replicaPassword : System.getenv("ORDO_REPLICA_PASSWORD");
+          replicas.add(new ReplicaConfig("r" + (i + 1), replicaUrls.get(i), replicaUser, rpw));
         }
       }
       SequencerConfig log = cfg.log();

@@ -66,6 +66,10 @@ public record NodeConfig(
     if (replicas.isEmpty()) {
       throw new IllegalArgumentException("replicas: a node needs at least one replica");
     }
+    if (replicas.stream().map(ReplicaConfig::backend).distinct().count() != 1) {
+      throw new IllegalArgumentException("replicas: all replicas of a node must be H2 or all PostgreSQL, got "
+          + replicas);
+    }
     if (replicas.stream().map(ReplicaConfig::name).distinct().count() != replicas.size()) {
       throw new IllegalArgumentException("replicas: names must be distinct, got " + replicas);
     }
@@ -94,6 +98,17 @@ public record NodeConfig(
     SequencerConfig log = SequencerConfig.single("n1", bindHost, raftPort, abs.resolve("log"));
     return new NodeConfig("n1", DEFAULT_DATABASE, bindHost, port, abs, log, h2Replicas(abs, replicaCount),
         null, null, 64, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60));
+  }
+
+  /** This configuration with other replicas. */
+  public NodeConfig withReplicas(List<ReplicaConfig> newReplicas) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, newReplicas, user, password,
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+  }
+
+  /** The engine of this node's replicas. */
+  public Backend backend() {
+    return replicas.get(0).backend();
   }
 
   /** {@code count} H2 file replicas under {@code dataDir/replicas/r<i>}. */

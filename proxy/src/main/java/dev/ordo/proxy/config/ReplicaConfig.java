@@ -6,7 +6,7 @@ import java.util.Objects;
  * One replica database of a node.
  *
  * @param name a short name used in logs and status ({@code r1}, ...)
- * @param jdbcUrl the backend JDBC URL ({@code jdbc:h2:...})
+ * @param jdbcUrl the backend JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql://...})
  * @param user backend user
  * @param password backend password
  */
@@ -14,12 +14,19 @@ public record ReplicaConfig(String name, String jdbcUrl, String user, String pas
   public ReplicaConfig {
     Objects.requireNonNull(name, "replica name");
     Objects.requireNonNull(jdbcUrl, "replica jdbcUrl");
-    if (!jdbcUrl.startsWith("jdbc:h2:")) {
-      throw new IllegalArgumentException("replica " + name + ": jdbcUrl '" + jdbcUrl
-          + "' is not an H2 URL; this Ordo supports H2 replicas (jdbc:h2:...)");
+    Backend backend;
+    try {
+      backend = Backend.of(jdbcUrl);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("replica " + name + ": " + e.getMessage(), e);
     }
-    user = user == null ? "sa" : user;
+    user = user == null ? (backend == Backend.H2 ? "sa" : "postgres") : user;
     password = password == null ? "" : password;
+  }
+
+  /** The engine of this replica. */
+  public Backend backend() {
+    return Backend.of(jdbcUrl);
   }
 
   @Override

@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.ordo.proxy.config.Backend;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -44,8 +46,23 @@ final class Bookkeeping {
       + "TXN_ID VARCHAR(200) NOT NULL, LOG_INDEX BIGINT NOT NULL, SUB_INDEX INTEGER NOT NULL, "
       + "LOW_INDEX BIGINT NOT NULL, LOW_SUB INTEGER NOT NULL, OUTCOME CHAR(1) NOT NULL, "
       + "UPDATE_COUNTS VARCHAR(1000000), SQL_STATE VARCHAR(5), CONSTRAINT APPLIED_TXN PRIMARY KEY (TXN_ID))";
-  private static final String CREATE_INDEX =
+  private static final String CREATE_INDEX_H2 =
       "CREATE INDEX IF NOT EXISTS ORDO.APPLIED_POSITION ON ORDO.APPLIED (LOG_INDEX, SUB_INDEX)";
+  /** PostgreSQL puts an index in its table's schema and refuses a qualified index name. */
+  private static final String CREATE_INDEX_PG =
+      "CREATE INDEX IF NOT EXISTS APPLIED_POSITION ON ORDO.APPLIED (LOG_INDEX, SUB_INDEX)";
+  /**
+   * PostgreSQL only: the value of every sequence as the last transaction that
+   * used it left it, written with that transaction's row. PostgreSQL logs
+   * sequence values ahead of use, so after a crash its sequences may have
+   * jumped; a restarted replica sets them back from here before re-executing.
+   */
+  private static final String CREATE_SEQUENCES = "CREATE TABLE IF NOT EXISTS ORDO.SEQUENCES ("
+      + "NAME VARCHAR(1000) NOT NULL, LAST_VALUE BIGINT NOT NULL, IS_CALLED BOOLEAN NOT NULL, "
+      + "CONSTRAINT SEQUENCES_NAME PRIMARY KEY (NAME))";
+  private static final String SAVE_SEQUENCE = "INSERT INTO ORDO.SEQUENCES (NAME, LAST_VALUE, IS_CALLED) "
+      + "VALUES (?, ?, ?) ON CONFLICT (NAME) DO UPDATE SET LAST_VALUE = EXCLUDED.LAST_VALUE, "
+      + "IS_CALLED = EXCLUDED.IS_CALLED";
   private static final String INSERT = "INSERT INTO ORDO.APPLIED (TXN_ID, LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB, "
       + "OUTCOME, UPDATE_COUNTS, SQL_STATE) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -56,13 +73,77 @@ final class Bookkeeping {
 
   private Bookkeeping() {}
 
-  static void install(Connection c) throws SQLException {
+  static void install(Connection c, Backend backend) throws SQLException {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
       s.execute(CREATE_SCHEMA);
       s.execute(CREATE_TABLE);
-      s.execute(CREATE_INDEX);
+      if (backend == Backend.POSTGRESQL) {
+        s.execute(CREATE_INDEX_PG);
+        s.execute(CREATE_SEQUENCES);
+      } else {
+        s.execute(CREATE_INDEX_H2);
+      }
     }
+  }
+
+  /**
+   * PostgreSQL: saves the current value of each sequence (by SQL name) in the
+   * current transaction of {@code c}. The caller holds the sequences' locks, so
+   * the values are exactly what the transaction left.
+   */
+  static void saveSequences(Connection c, Collection<String> sequences) throws SQLException {
+    if (sequences.isEmpty()) {
+      return;
+    }
+    try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(SAVE_SEQUENCE)) {
+      for (String name : sequences) {
+        try (ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + name)) {
+          if (!rs.next()) {
+            continue;
+          }
+          ps.setString(1, name);
+          ps.setLong(2, rs.getLong(1));
+          ps.setBoolean(3, rs.getBoolean(2));
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** PostgreSQL: the SQL names of every sequence of the database (quoted, qualified). */
+  static java.util.List<String> allSequences(Connection c) throws SQLException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT quote_ident(n.nspname) || '.' || quote_ident(q.relname) "
+            + "FROM pg_class q JOIN pg_namespace n ON n.oid = q.relnamespace WHERE q.relkind = 'S' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * PostgreSQL: sets every saved sequence back to its saved value (a crash may
+   * have moved it ahead). Returns how many were restored.
+   */
+  static int restoreSequences(Connection c) throws SQLException {
+    int n = 0;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT s.NAME, s.LAST_VALUE, s.IS_CALLED FROM ORDO.SEQUENCES s "
+            + "WHERE to_regclass(s.NAME) IS NOT NULL");
+        PreparedStatement set = c.prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
+      while (rs.next()) {
+        set.setString(1, rs.getString(1));
+        set.setLong(2, rs.getLong(2));
+        set.setBoolean(3, rs.getBoolean(3));
+        set.executeQuery().close();
+        n++;
+      }
+    }
+    return n;
   }
 
   static Resume resume(Connection c) throws SQLException {
@@ -136,6 +217,7 @@ final class Bookkeeping {
   /** Whether {@code e} is the primary-key violation of a repeated transaction id. */
   static boolean isDuplicateTxn(SQLException e) {
     String msg = String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT);
-    return "23505".equals(e.getSQLState()) && msg.contains("APPLIED") && msg.contains("TXN_ID");
+    return "23505".equals(e.getSQLState()) && msg.contains("APPLIED")
+        && (msg.contains("TXN_ID") || msg.contains("APPLIED_TXN"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.proxy.config.Backend;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,18 +26,28 @@ final class Catalog {
   private final Map<String, Set<String>> children;
   private final Map<String, Set<String>> defaultSequences;
   private final Set<String> triggered;
+  /** PostgreSQL: every sequence, lock resource to SQL name (quoted, qualified). */
+  private final Map<String, String> sequenceNames;
 
   private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children,
-      Map<String, Set<String>> defaultSequences, Set<String> triggered) {
+      Map<String, Set<String>> defaultSequences, Set<String> triggered, Map<String, String> sequenceNames) {
     this.tables = tables;
     this.parents = parents;
     this.children = children;
     this.defaultSequences = defaultSequences;
     this.triggered = triggered;
+    this.sequenceNames = sequenceNames;
   }
 
   private static final java.util.regex.Pattern NEXT_VALUE =
       java.util.regex.Pattern.compile("NEXT VALUE FOR\\s+([^\\s()]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+  /** PostgreSQL column defaults: {@code nextval('schema.seq'::regclass)}. */
+  private static final java.util.regex.Pattern NEXTVAL =
+      java.util.regex.Pattern.compile("nextval\\('([^']+)'", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  static Catalog load(Connection c, Backend backend) throws SQLException {
+    return backend == Backend.POSTGRESQL ? loadPostgres(c) : load(c);
+  }
 
   static Catalog load(Connection c) throws SQLException {
     Set<String> tables = new HashSet<>();
@@ -81,7 +92,96 @@ final class Catalog {
         }
       }
     }
-    return new Catalog(tables, parents, children, defaultSequences, triggered);
+    return new Catalog(tables, parents, children, defaultSequences, triggered, Map.of());
+  }
+
+  /**
+   * PostgreSQL's catalog: the same facts from {@code INFORMATION_SCHEMA}, plus
+   * the sequences owned by columns ({@code SERIAL} and identity columns, from
+   * {@code pg_depend}), which an insert into the table draws from.
+   */
+  private static Catalog loadPostgres(Connection c) throws SQLException {
+    Set<String> tables = new HashSet<>();
+    Map<String, Set<String>> parents = new HashMap<>();
+    Map<String, Set<String>> children = new HashMap<>();
+    Map<String, Set<String>> defaultSequences = new HashMap<>();
+    Set<String> triggered = new HashSet<>();
+    Map<String, String> sequenceNames = new HashMap<>();
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname, r.relname FROM pg_class r "
+          + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.relkind IN ('r', 'p') "
+          + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+        while (rs.next()) {
+          tables.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT cn.nspname, c.relname, pn.nspname, p.relname FROM pg_constraint k "
+          + "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace "
+          + "JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace "
+          + "WHERE k.contype = 'f'")) {
+        while (rs.next()) {
+          String child = name(rs.getString(1), rs.getString(2));
+          String parent = name(rs.getString(3), rs.getString(4));
+          parents.computeIfAbsent(child, k -> new HashSet<>()).add(parent);
+          children.computeIfAbsent(parent, k -> new HashSet<>()).add(child);
+        }
+      }
+      // The SQL name in the form Bookkeeping.allSequences gives: one saved row per sequence.
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname, q.relname, "
+          + "quote_ident(n.nspname) || '.' || quote_ident(q.relname) FROM pg_class q "
+          + "JOIN pg_namespace n ON n.oid = q.relnamespace WHERE q.relkind = 'S'")) {
+        while (rs.next()) {
+          sequenceNames.put(sequence(rs.getString(1) + "." + rs.getString(2)), rs.getString(3));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT table_schema, table_name, column_default FROM "
+          + "information_schema.columns WHERE column_default LIKE '%nextval(%'")) {
+        while (rs.next()) {
+          java.util.regex.Matcher m = NEXTVAL.matcher(rs.getString(3));
+          while (m.find()) {
+            String seq = m.group(1).replace("\"", "");
+            defaultSequences.computeIfAbsent(name(rs.getString(1), rs.getString(2)), k -> new HashSet<>())
+                .add(sequence(seq));
+          }
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT tn.nspname, t.relname, qn.nspname, q.relname FROM pg_depend d "
+          + "JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' JOIN pg_namespace qn ON qn.oid = q.relnamespace "
+          + "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+          + "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+          + "AND d.deptype IN ('a', 'i')")) {
+        while (rs.next()) {
+          defaultSequences.computeIfAbsent(name(rs.getString(1), rs.getString(2)), k -> new HashSet<>())
+              .add(sequence(rs.getString(3) + "." + rs.getString(4)));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname, t.relname FROM pg_trigger g "
+          + "JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+          + "WHERE NOT g.tgisinternal")) {
+        while (rs.next()) {
+          triggered.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return new Catalog(tables, parents, children, defaultSequences, triggered, sequenceNames);
+  }
+
+  /**
+   * PostgreSQL: the SQL names of the sequences among lock resources, or of
+   * every sequence when {@code all} (an entry under the global lock may use any).
+   */
+  java.util.List<String> sequenceNames(java.util.Collection<String> resources, boolean all) {
+    if (all) {
+      return java.util.List.copyOf(new java.util.TreeSet<>(sequenceNames.values()));
+    }
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    for (String r : resources) {
+      String n = sequenceNames.get(r);
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   private static String name(String schema, String table) {

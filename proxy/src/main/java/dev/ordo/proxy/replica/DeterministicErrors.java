@@ -7,13 +7,22 @@ import java.util.Set;
  * Which backend errors are results. An error that every replica raises for the
  * same entry — data exceptions (22), integrity violations (23), syntax and
  * access errors (42), cardinality (21), check option (44), unsupported
- * feature (0A), user-raised errors (P0) and H2's statement errors — is the
+ * feature (0A), user-raised errors (P0), PostgreSQL's errors of routines,
+ * triggers, savepoints, cursors and schemas (2F, 27, 38, 39, 3B, 34, 3F), invalid
+ * transaction state other than an aborted transaction (25, not 25P02), and H2's
+ * statement errors — is the
  * transaction's answer. Anything else (lost connection, lock timeout, backend
  * deadlock, I/O, out of memory, shutdown) is one replica's problem: it retries
  * the entry or fences itself, and never answers a client with it.
  */
 public final class DeterministicErrors {
-  private static final Set<String> CLASSES = Set.of("21", "22", "23", "2B", "42", "44", "0A", "P0");
+  private static final Set<String> CLASSES = Set.of("21", "22", "23", "2B", "42", "44", "0A", "P0",
+      "2F", "27", "38", "39", "3B", "34", "3F", "25");
+
+  /** States within those classes that come from the backend's situation rather than the statement. */
+  private static final Set<String> ENVIRONMENTAL_STATES = Set.of(
+      "25P02", // in failed transaction: an earlier failure, not this statement
+      "25P03"); // idle-in-transaction timeout of the backend session
 
   /** H2 error codes in its 9xxxx range that come from the replica's state, not the statement. */
   private static final Set<Integer> H2_ENVIRONMENTAL = Set.of(
@@ -39,6 +48,9 @@ public final class DeterministicErrors {
   public static boolean isDeterministic(SQLException e) {
     String state = e.getSQLState();
     if (state == null || state.length() < 2) {
+      return false;
+    }
+    if (ENVIRONMENTAL_STATES.contains(state)) {
       return false;
     }
     if (CLASSES.contains(state.substring(0, 2))) {

@@ -3,6 +3,7 @@ package dev.ordo.proxy.replica;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ordo.driver.wire.ProtocolException;
+import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.config.ReplicaConfig;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.TxnEntry;
@@ -71,6 +72,11 @@ public final class Replica implements AutoCloseable {
 
   public String name() {
     return config.name();
+  }
+
+  /** The engine of this replica. */
+  public dev.ordo.proxy.config.Backend backend() {
+    return config.backend();
   }
 
   public State state() {
@@ -193,7 +199,10 @@ public final class Replica implements AutoCloseable {
     hc.setMinimumIdle(1);
     hc.setAutoCommit(true);
     hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    hc.setConnectionInitSql("SET TIME ZONE '" + timeZone.replace("'", "''") + "'");
+    String zone = "SET TIME ZONE '" + timeZone.replace("'", "''") + "'";
+    // PostgreSQL: the log is the durable record, and a replica's crash recovery yields a prefix of its
+    // commits with their bookkeeping rows, so replicas need not flush each commit (docs/configuration.md).
+    hc.setConnectionInitSql(config.backend() == Backend.POSTGRESQL ? zone + "; SET synchronous_commit = off" : zone);
     hc.setInitializationFailTimeout(-1);
     hc.setConnectionTimeout(5_000);
     return new HikariDataSource(hc);
@@ -275,8 +284,14 @@ public final class Replica implements AutoCloseable {
     }
     Connection c = p.getConnection();
     try {
-      Bookkeeping.install(c);
+      Bookkeeping.install(c, config.backend());
       Bookkeeping.Resume r = Bookkeeping.resume(c);
+      if (config.backend() == Backend.POSTGRESQL) {
+        int n = Bookkeeping.restoreSequences(c);
+        if (n > 0) {
+          log.debug("{}: {} sequences set to their recorded values", config.name(), n);
+        }
+      }
       if (r.last().compareTo(lastApplied) != 0 || !r.lowWater().equals(r.last())) {
         log.info("{}: resuming after log position {}, re-reading from {} ({} transactions ended since)",
             config.name(), r.last(), r.lowWater(), r.ended().size());
@@ -284,7 +299,8 @@ public final class Replica implements AutoCloseable {
       resume = r;
       lastApplied = r.last();
       nextRead = Math.max(r.lowWater().index(), 1);
-      scheduler = new Scheduler(config.name(), c, p::getConnection, analyzer, sink, appliedIndex, this::setApplied);
+      scheduler = new Scheduler(config.name(), config.backend(), c, p::getConnection, analyzer, sink, appliedIndex,
+          this::setApplied);
       return c;
     } catch (SQLException e) {
       closeQuietly(c);

@@ -8,6 +8,7 @@ import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogPosition;
+import dev.ordo.proxy.config.Backend;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -111,16 +112,18 @@ final class Scheduler {
   private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
   /** Backend connections of transactions, open until their transaction finishes on the backend. */
   private final java.util.Set<Connection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Backend backend;
   private Catalog catalog;
   private long currentIndex;
 
-  Scheduler(String replica, Connection catalogSource, Connections connections, Analyzer analyzer, ResultSink sink,
-      long start, LongConsumer onApplied) throws SQLException {
+  Scheduler(String replica, Backend backend, Connection catalogSource, Connections connections, Analyzer analyzer,
+      ResultSink sink, long start, LongConsumer onApplied) throws SQLException {
     this.replica = replica;
+    this.backend = backend;
     this.connections = connections;
     this.analyzer = analyzer;
     this.sink = sink;
-    this.catalog = Catalog.load(catalogSource);
+    this.catalog = Catalog.load(catalogSource, backend);
     this.watermark = new Watermark(start, onApplied);
   }
 
@@ -264,7 +267,8 @@ final class Scheduler {
     if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
       boolean global = wanted.get(LockManager.GLOBAL) == Mode.X;
-      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> runOneShot(op)), threads);
+      List<String> seqs = sequencesToSave(wanted);
+      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> runOneShot(op, seqs)), threads);
       watermark.track(currentIndex, done);
       inFlight.add(done);
       noteRelease(wanted, done);
@@ -349,16 +353,36 @@ final class Scheduler {
     }
     t.queued.clear();
     boolean answersOp = op.entry().txn().equals(t.id) && op.entry().kind() != TxnEntry.Kind.STMT;
-    t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp)), threads);
+    Map<String, Mode> lockSet = held.remove(t.id);
+    List<String> seqs = sequencesToSave(lockSet == null ? Map.of() : lockSet);
+    t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp, seqs)), threads);
     inFlight.add(t.tail);
     if (commit) {
       watermark.track(currentIndex, t.tail);
     }
-    Map<String, Mode> lockSet = held.remove(t.id);
     if (lockSet != null) {
       noteRelease(lockSet, t.tail);
     }
     released.addAll(locks.release(t.id));
+    if (commit && lockSet != null && lockSet.get(LockManager.GLOBAL) == Mode.X && backend.transactionalDdl()) {
+      // It may have changed the schema (DDL inside a transaction): later entries must see the new catalog.
+      awaitAndReloadCatalog(t.tail);
+    }
+  }
+
+  /**
+   * PostgreSQL: the sequences whose values a transaction holding {@code lockSet}
+   * may have moved, saved with its bookkeeping row (null: every sequence, for
+   * the global lock). H2: none.
+   */
+  private List<String> sequencesToSave(Map<String, Mode> lockSet) {
+    if (backend != Backend.POSTGRESQL) {
+      return List.of();
+    }
+    if (lockSet.get(LockManager.GLOBAL) == Mode.X) {
+      return null;
+    }
+    return catalog.sequenceNames(lockSet.keySet(), false);
   }
 
   // ---- physical layer: runs on the transactions' virtual threads ----
@@ -407,7 +431,7 @@ final class Scheduler {
     }
   }
 
-  private void runOneShot(Op op) throws SQLException, ReplicaFault {
+  private void runOneShot(Op op, List<String> seqs) throws SQLException, ReplicaFault {
     TxnEntry e = op.entry();
     try (Connection c = connections.open()) {
       LogPosition low = lowWater(op.pos(), op.pos());
@@ -415,6 +439,7 @@ final class Scheduler {
       Outcome outcome;
       try {
         Outcome.Done done = EntryExecutor.run(c, e);
+        saveSequences(c, seqs);
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null);
         c.commit();
         outcome = done;
@@ -425,8 +450,7 @@ final class Scheduler {
           throw se;
         }
         outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
-        c.setAutoCommit(true);
-        recordQuietly(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState());
+        recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs);
       } catch (SQLException se) {
         c.rollback();
         if (!Bookkeeping.isDuplicateTxn(se)) {
@@ -463,7 +487,8 @@ final class Scheduler {
     }
   }
 
-  private void finish(Txn t, Op op, boolean commit, String how, boolean answersOp) throws SQLException {
+  private void finish(Txn t, Op op, boolean commit, String how, boolean answersOp, List<String> seqs)
+      throws SQLException {
     LogPosition low = lowWater(op.pos(), t.firstPos);
     Outcome outcome = new Outcome.Done(new long[0], null, null);
     try {
@@ -472,6 +497,7 @@ final class Scheduler {
           openFor(t).setAutoCommit(false);
         }
         try {
+          saveSequences(t.conn, seqs);
           Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
           t.conn.commit();
         } catch (SQLException se) {
@@ -484,12 +510,11 @@ final class Scheduler {
         if (t.conn != null) {
           t.conn.rollback();
         } else {
-          openFor(t);
+          openFor(t).setAutoCommit(false);
         }
-        t.conn.setAutoCommit(true);
         String code = commit || t.failedState != null || !"rolled back".equals(how)
             ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
-        recordQuietly(t.conn, t.id, op.pos(), low, code, t.failedState);
+        recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs);
         if (commit) {
           outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
               + "); nothing was committed", 0);
@@ -504,14 +529,30 @@ final class Scheduler {
     }
   }
 
-  private void recordQuietly(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
-      String sqlState) throws SQLException {
+  /**
+   * Records a transaction that ended without committing its effects (in a
+   * backend transaction of its own on {@code c}, autocommit off), with the
+   * sequence values it moved: sequences do not roll back.
+   */
+  private void recordEnd(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
+      String sqlState, List<String> seqs) throws SQLException {
     try {
+      saveSequences(c, seqs);
       Bookkeeping.record(c, txnId, pos, low, code, null, sqlState);
+      c.commit();
     } catch (SQLException se) {
+      c.rollback();
       if (!Bookkeeping.isDuplicateTxn(se)) {
         throw se;
       }
+    }
+  }
+
+  private void saveSequences(Connection c, List<String> seqs) throws SQLException {
+    if (seqs == null) {
+      Bookkeeping.saveSequences(c, Bookkeeping.allSequences(c));
+    } else {
+      Bookkeeping.saveSequences(c, seqs);
     }
   }
 
@@ -542,7 +583,7 @@ final class Scheduler {
     }
     checkFault();
     try (Connection c = connections.open()) {
-      catalog = Catalog.load(c);
+      catalog = Catalog.load(c, backend);
     } catch (SQLException se) {
       throw new ReplicaFault(replica + ": cannot reload the catalog: " + se, se);
     }

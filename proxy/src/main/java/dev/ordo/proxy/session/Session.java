@@ -107,7 +107,7 @@ public final class Session {
       if (readOnly) {
         return txn.snapshotRead(e);
       }
-      if (isDdl(e.sql())) {
+      if (isDdl(e.sql()) && !coordinator.backend().transactionalDdl()) {
         return error(SqlState.FEATURE_NOT_SUPPORTED, "DDL cannot run inside an interactive transaction: H2 "
             + "replicas commit DDL implicitly, which would break the transaction's atomicity. Run it with "
             + "autocommit on, as its own transaction.");
@@ -226,7 +226,7 @@ public final class Session {
         return new Response.Error(SqlState.READ_ONLY_SQL_TRANSACTION.code(), 0, "batch item " + i
             + " is a write in a read-only connection; call Connection.setReadOnly(false) first", i);
       }
-      if (!autocommit && isDdl(item.sql())) {
+      if (!autocommit && isDdl(item.sql()) && !coordinator.backend().transactionalDdl()) {
         return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i + " is DDL, which "
             + "cannot run inside an interactive transaction on H2 replicas; run it with autocommit on", i);
       }

@@ -178,12 +178,19 @@ public final class Coordinator implements ResultSink {
             + timeout.toSeconds() + " s (" + describeReplicas() + "). Retry when a replica is healthy.", last);
   }
 
+  /** The engine of this node's replicas. */
+  public dev.ordo.proxy.config.Backend backend() {
+    return replicas.get(0).backend();
+  }
+
   /**
    * A connection to a local replica holding one snapshot taken after the
-   * replica applied the linearizable read index (H2: SNAPSHOT isolation, read
-   * only, autocommit off). The caller closes it.
+   * replica applied the linearizable read index (H2: SNAPSHOT isolation,
+   * PostgreSQL: REPEATABLE READ; read only, autocommit off). The caller closes it.
    */
   public Connection snapshot() throws SQLException {
+    // H2's SNAPSHOT and PostgreSQL's REPEATABLE READ both take one snapshot at the first read.
+    String level = backend() == dev.ordo.proxy.config.Backend.H2 ? "SNAPSHOT" : "REPEATABLE READ";
     long deadline = System.nanoTime() + timeout.toNanos();
     long readIndex = readIndex();
     try {
@@ -198,7 +205,7 @@ public final class Coordinator implements ResultSink {
         }
         Connection c = r.readConnection();
         try (java.sql.Statement s = c.createStatement()) {
-          s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+          s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + level);
           c.setAutoCommit(false);
           c.setReadOnly(true);
           // The snapshot is taken by the first read, after the replica is ready for the read index.

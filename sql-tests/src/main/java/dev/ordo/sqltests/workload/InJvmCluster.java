@@ -1,7 +1,9 @@
 package dev.ordo.sqltests.workload;
 
 import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.sqltests.pg.PgServers;
 import dev.ordo.proxy.replica.Replica;
 import dev.ordo.sequencer.SequencerConfig;
 import java.io.IOException;
@@ -49,10 +51,16 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
    * a node binds it, so a failed start is tried again on new ports (three times).
    */
   public static InJvmCluster start(Path dir, int n, int replicasPerNode, long seed) throws Exception {
+    return start(dir, n, replicasPerNode, seed, Backend.H2);
+  }
+
+  /** As {@link #start(Path, int, int, long)}, with replicas of {@code backend}. */
+  public static InJvmCluster start(Path dir, int n, int replicasPerNode, long seed, Backend backend)
+      throws Exception {
     Exception last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       try {
-        return startOnce(dir.resolve("attempt-" + attempt), n, replicasPerNode, seed);
+        return startOnce(dir.resolve("attempt-" + attempt), n, replicasPerNode, seed, backend);
       } catch (Exception e) {
         last = e;
       }
@@ -60,8 +68,9 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
     throw last;
   }
 
-  private static InJvmCluster startOnce(Path dir, int n, int replicasPerNode, long seed) throws Exception {
-    List<NodeConfig> configs = configs(dir, n, replicasPerNode);
+  private static InJvmCluster startOnce(Path dir, int n, int replicasPerNode, long seed, Backend backend)
+      throws Exception {
+    List<NodeConfig> configs = configs(dir, n, replicasPerNode, backend);
     ExecutorService starter = Executors.newFixedThreadPool(n);
     List<Future<OrdoNode>> futures = new ArrayList<>();
     for (NodeConfig c : configs) {
@@ -92,6 +101,11 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
 
   /** Configurations of an {@code n}-node cluster (as the tests' {@code Nodes.cluster}). */
   public static List<NodeConfig> configs(Path dir, int n, int replicasPerNode) {
+    return configs(dir, n, replicasPerNode, Backend.H2);
+  }
+
+  /** Configurations of an {@code n}-node cluster whose replicas are fresh databases of {@code backend}. */
+  public static List<NodeConfig> configs(Path dir, int n, int replicasPerNode, Backend backend) {
     int[] ports = freePorts(2 * n);
     List<SequencerConfig.Peer> peers = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
@@ -103,7 +117,8 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
       NodeConfig base = NodeConfig.embedded(nodeDir, "127.0.0.1", ports[n + i - 1], 1, replicasPerNode);
       SequencerConfig log = new SequencerConfig("n" + i, peers, "ordo", nodeDir.resolve("log"), 512, 4 << 20, 4,
           Duration.ofSeconds(20));
-      out.add(base.withLog(log).withWriteTimeout(Duration.ofSeconds(30)));
+      out.add(PgServers.withReplicas(base, backend, replicasPerNode).withLog(log)
+          .withWriteTimeout(Duration.ofSeconds(30)));
     }
     return out;
   }

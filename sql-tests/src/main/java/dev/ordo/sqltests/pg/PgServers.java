@@ -1,0 +1,93 @@
+package dev.ordo.sqltests.pg;
+
+import dev.ordo.proxy.config.Backend;
+import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.sqltests.workload.InJvmCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Three independent PostgreSQL servers shared by everything in this JVM that
+ * needs PostgreSQL replicas, started on first use and stopped when the JVM
+ * exits. Every node gets fresh databases on them ({@link #replicas}), so tests
+ * do not see each other's data. Tests that stop or crash a server start their
+ * own {@link PgServer}s instead.
+ */
+public final class PgServers {
+  public static final int COUNT = 3;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static List<PgServer> servers;
+
+  private PgServers() {}
+
+  /** The shared servers, started if they are not running yet. */
+  public static synchronized List<PgServer> shared() {
+    if (servers == null) {
+      try {
+        Path root = Files.createTempDirectory("ordo-pg-");
+        int[] ports = InJvmCluster.freePorts(COUNT);
+        List<PgServer> started = new ArrayList<>();
+        for (int i = 0; i < COUNT; i++) {
+          started.add(PgServer.start(root.resolve("pg" + (i + 1)), ports[i], Map.of()));
+        }
+        servers = List.copyOf(started);
+        Runtime.getRuntime().addShutdownHook(new Thread(PgServers::stopAll, "ordo-pg-stop"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start PostgreSQL servers for replicas: " + e.getMessage(), e);
+      }
+    }
+    return servers;
+  }
+
+  private static synchronized void stopAll() {
+    if (servers != null) {
+      for (PgServer s : servers) {
+        try {
+          s.close();
+        } catch (IOException | RuntimeException ignored) {
+          // The JVM is exiting.
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code n} fresh, empty replica databases, replica i on server i mod 3
+   * (so three replicas live on three independent servers).
+   */
+  public static List<ReplicaConfig> replicas(int n) {
+    return replicas(shared(), n);
+  }
+
+  /** {@code n} fresh, empty replica databases on the given servers, round robin. */
+  public static List<ReplicaConfig> replicas(List<PgServer> on, int n) {
+    List<ReplicaConfig> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      PgServer s = on.get(i % on.size());
+      String db = "ordo_" + DATABASES.incrementAndGet() + "_r" + (i + 1);
+      try {
+        s.createDatabase(db);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot create database " + db + " on " + s + ": " + e.getMessage(), e);
+      }
+      out.add(new ReplicaConfig("r" + (i + 1), s.jdbcUrl(db), PgServer.USER, ""));
+    }
+    return out;
+  }
+
+  /** {@code cfg} with its replicas replaced by {@code n} fresh databases of {@code backend}. */
+  public static NodeConfig withReplicas(NodeConfig cfg, Backend backend, int n) {
+    if (backend == Backend.H2) {
+      return cfg.withReplicas(NodeConfig.h2Replicas(cfg.dataDir(), n));
+    }
+    return cfg.withReplicas(replicas(n));
+  }
+}
