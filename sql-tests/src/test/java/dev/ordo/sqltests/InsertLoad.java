@@ -86,7 +86,7 @@ final class InsertLoad implements AutoCloseable {
     running.set(false);
     for (Future<?> f : futures) {
       try {
-        f.get(3, TimeUnit.MINUTES);
+        f.get(90, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         StringBuilder dump = new StringBuilder("A writer is stuck; threads:\n");
         Thread.getAllStackTraces().forEach((t, stack) -> {
@@ -96,6 +96,16 @@ final class InsertLoad implements AutoCloseable {
           }
         });
         System.out.println(dump);
+        try {
+          // Virtual threads too (the replicas' backend work runs on them).
+          java.nio.file.Path file = java.nio.file.Files.createTempFile("ordo-stuck-writer-", ".txt");
+          java.nio.file.Files.delete(file);
+          java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+              .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+          System.out.println("All threads, virtual ones included: " + file);
+        } catch (java.io.IOException | RuntimeException ignored) {
+          // The dump above must do.
+        }
         throw e;
       }
     }

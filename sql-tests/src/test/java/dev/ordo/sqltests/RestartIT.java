@@ -11,8 +11,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replicas and nodes restarted under load resume exactly where they were. */
@@ -21,9 +23,10 @@ class RestartIT {
   @TempDir
   Path dir;
 
-  @Test
-  void aReplicaClosedAndReopenedDuringLoadCatchesUpExactly() throws Exception {
-    NodeConfig cfg = Nodes.embedded(dir, 3);
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aReplicaClosedAndReopenedDuringLoadCatchesUpExactly(Backend backend) throws Exception {
+    NodeConfig cfg = Nodes.embedded(dir.resolve("replica-" + backend), 3, backend);
     try (OrdoNode node = Nodes.startReady(cfg)) {
       createTable(node);
       InsertLoad load = new InsertLoad("acked", 4, attempt -> node.jdbcUrl());
@@ -42,9 +45,10 @@ class RestartIT {
     }
   }
 
-  @Test
-  void aNodeRestartedDuringLoadResumesExactly() throws Exception {
-    NodeConfig cfg = Nodes.embedded(dir, 3);
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aNodeRestartedDuringLoadResumesExactly(Backend backend) throws Exception {
+    NodeConfig cfg = Nodes.embedded(dir.resolve("node-" + backend), 3, backend);
     AtomicReference<OrdoNode> current = new AtomicReference<>(Nodes.startReady(cfg));
     try {
       createTable(current.get());

@@ -21,20 +21,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three nodes in one JVM, each a peer of one three-peer log with its own H2 replica. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+/** Three nodes in one JVM, each a peer of one three-peer log with its own replica (H2 or PostgreSQL). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@ParameterizedClass
+@EnumSource(Backend.class)
 class ThreeNodeIT {
   @TempDir
   static Path dir;
-  final List<OrdoNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final List<OrdoNode> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    nodes.addAll(Nodes.startCluster(dir, 3, 1));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    nodes.clear();
+    nodes.addAll(Nodes.startCluster(dir.resolve(backend.name()), 3, 1, backend));
     try (Connection c = Nodes.connect(nodes.get(0)); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE counter (id INT PRIMARY KEY, v BIGINT NOT NULL)");
       s.executeUpdate("INSERT INTO counter VALUES (1, 0)");
@@ -42,9 +52,10 @@ class ThreeNodeIT {
     }
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     nodes.forEach(OrdoNode::close);
+    nodes.clear();
   }
 
   @Test

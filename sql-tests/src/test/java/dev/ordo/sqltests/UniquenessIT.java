@@ -16,8 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 32 clients claim one username at once: exactly one wins, on every replica. */
@@ -26,9 +28,10 @@ class UniquenessIT {
   @TempDir
   Path dir;
 
-  @Test
-  void exactlyOneClaimSucceeds() throws Exception {
-    try (OrdoNode node = Nodes.startReady(Nodes.embedded(dir, 3))) {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void exactlyOneClaimSucceeds(Backend backend) throws Exception {
+    try (OrdoNode node = Nodes.startReady(Nodes.embedded(dir, 3, backend))) {
       try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
         s.executeUpdate("CREATE TABLE users (id INT PRIMARY KEY, username VARCHAR(40) NOT NULL UNIQUE)");
       }
