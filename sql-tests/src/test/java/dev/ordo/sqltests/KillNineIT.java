@@ -39,7 +39,10 @@ class KillNineIT {
     List<ReplicaConfig> replicas = backend == Backend.H2 ? List.of() : PgServers.replicas(3);
     List<String> extra = new ArrayList<>();
     for (ReplicaConfig r : replicas) {
-      extra.addAll(List.of("--replica-url", r.jdbcUrl(), "--replica-user", r.user()));
+      extra.addAll(List.of("--replica-url", r.jdbcUrl()));
+    }
+    if (!replicas.isEmpty()) {
+      extra.addAll(List.of("--replica-user", replicas.get(0).user()));
     }
     String url = "jdbc:ordo://127.0.0.1:" + port + "/ordo";
 

@@ -94,7 +94,16 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       } finally {
         queueLock.unlock();
       }
-      Response r = session.handle(next);
+      Response r;
+      try {
+        r = session.handle(next);
+      } catch (RuntimeException | Error e) {
+        // A defect must not leave the client waiting for an answer that never comes.
+        log.error("{}: failed to handle {}", sessionId, next.getClass().getSimpleName(), e);
+        r = new Response.Error(SqlState.INTERNAL_ERROR.code(), 0, "internal error on node " + settings.nodeId()
+            + " while handling this request: " + e + "; the node logged the details. Retry, and report it if it "
+            + "persists.", -1);
+      }
       if (ctx.channel().isActive()) {
         ctx.writeAndFlush(r);
       }
