@@ -192,6 +192,11 @@ final class Channel {
     closeSocket("closed by the application");
   }
 
+  /** This end of the connection, {@code host:port}, for diagnostics. */
+  String localAddress() {
+    return String.valueOf(socket.getLocalSocketAddress());
+  }
+
   /** Closes the socket at once, failing any call in progress. Idempotent. */
   void abort(String reason) {
     closeSocket(reason);

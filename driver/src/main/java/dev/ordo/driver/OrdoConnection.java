@@ -640,7 +640,7 @@ final class OrdoConnection implements Connection {
 
   @Override
   public String toString() {
-    return "OrdoConnection[" + channel.node() + "/" + url.database() + ", node " + hello.nodeId() + ", backend "
-        + hello.backend() + (isClosed() ? ", closed" : "") + "]";
+    return "OrdoConnection[" + channel.node() + "/" + url.database() + " from " + channel.localAddress() + ", node "
+        + hello.nodeId() + ", backend " + hello.backend() + (isClosed() ? ", closed" : "") + "]";
   }
 }

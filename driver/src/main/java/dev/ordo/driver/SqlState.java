@@ -46,6 +46,8 @@ public enum SqlState {
   SERIALIZATION_FAILURE("40001"),
   /** Deadlock victim; safe to retry. */
   DEADLOCK_DETECTED("40P01"),
+  /** A statement Ordo itself answers (an {@code ORDO} command) is malformed. */
+  SYNTAX_ERROR("42601"),
   /** A result set has no column of the given name. */
   UNDEFINED_COLUMN("42703"),
   /** A method was called on the wrong kind of object, e.g. {@code executeQuery(String)} on a prepared statement. */

@@ -17,6 +17,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Types;
+import dev.ordo.driver.wire.ColumnInfo;
+import dev.ordo.driver.wire.ResultData;
+import dev.ordo.proxy.config.Backend;
+import dev.ordo.proxy.replica.PgReplicaCopy;
+import dev.ordo.proxy.replica.ResultSink;
+import dev.ordo.proxy.txn.NodeAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * One Ordo node: its log peer, its replicas and their appliers, and the proxy
  * server clients connect to. Several nodes may run in one JVM (tests).
  */
-public final class OrdoNode implements AutoCloseable {
+public final class OrdoNode implements AutoCloseable, NodeAdmin {
   private static final Logger log = LoggerFactory.getLogger(OrdoNode.class);
   /** The version this node reports to drivers. */
   public static final String VERSION = "0.1.0";
@@ -34,14 +45,16 @@ public final class OrdoNode implements AutoCloseable {
   private final List<Replica> replicas;
   private final Coordinator coordinator;
   private final ProxyServer server;
+  private final Analyzer analyzer;
 
   private OrdoNode(NodeConfig config, Sequencer sequencer, List<Replica> replicas, Coordinator coordinator,
-      ProxyServer server) {
+      ProxyServer server, Analyzer analyzer) {
     this.config = config;
     this.sequencer = sequencer;
     this.replicas = replicas;
     this.coordinator = coordinator;
     this.server = server;
+    this.analyzer = analyzer;
   }
 
   /** Starts a node; returns once it listens (replicas catch up in the background, see {@link #awaitReady}). */
@@ -55,7 +68,7 @@ public final class OrdoNode implements AutoCloseable {
       throw new IOException(config.nodeId() + ": cannot start the log peer: " + e.getMessage(), e);
     }
     long incarnation = System.currentTimeMillis();
-    List<Replica> replicas = new ArrayList<>();
+    List<Replica> replicas = new CopyOnWriteArrayList<>();
     Coordinator[] holder = new Coordinator[1];
     Analyzer analyzer = new Analyzer();
     for (ReplicaConfig rc : config.replicas()) {
@@ -76,7 +89,9 @@ public final class OrdoNode implements AutoCloseable {
           config.handshakeTimeout(), config.idleInTransactionTimeout());
       abortEarlierIncarnations(config.nodeId(), coordinator);
       coordinator.startOwnerWatch();
-      return new OrdoNode(config, sequencer, replicas, coordinator, server);
+      OrdoNode node = new OrdoNode(config, sequencer, replicas, coordinator, server, analyzer);
+      coordinator.setAdmin(node);
+      return node;
     } catch (InterruptedException | RuntimeException e) {
       if (server != null) {
         server.close();
@@ -152,6 +167,75 @@ public final class OrdoNode implements AutoCloseable {
   public String status() {
     return config.nodeId() + ": log leader " + sequencer.leaderId() + ", committed " + sequencer.committedIndex()
         + "; replicas " + coordinator.describeReplicas();
+  }
+
+  @Override
+  public ResultData replicaStatus() {
+    List<ColumnInfo> cols = List.of(text("REPLICA"), text("ENGINE"), text("STATE"),
+        ColumnInfo.simple("APPLIED_INDEX", Types.BIGINT, "BIGINT", "java.lang.Long"), text("LAST_APPLIED"),
+        text("PROBLEM"));
+    List<Object[]> rows = new ArrayList<>();
+    for (Replica r : replicas) {
+      rows.add(new Object[] {r.name(), r.backend().productName(), r.state().name(), r.appliedIndex(),
+          r.lastApplied().toString(), r.lastProblem()});
+    }
+    return new ResultData(cols, rows);
+  }
+
+  private static ColumnInfo text(String name) {
+    return ColumnInfo.simple(name, Types.VARCHAR, "VARCHAR", "java.lang.String");
+  }
+
+  @Override
+  public synchronized ResultData addReplica(String name, String jdbcUrl, String user, String password, String from)
+      throws SQLException {
+    if (replicas.stream().anyMatch(r -> r.name().equals(name))) {
+      throw new SQLException("node " + config.nodeId() + " already has a replica named " + name
+          + "; choose another name", "42710");
+    }
+    ReplicaConfig rc;
+    try {
+      rc = new ReplicaConfig(name, jdbcUrl, user, password);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException(e.getMessage(), "22023", e);
+    }
+    if (rc.backend() != Backend.POSTGRESQL || config.backend() != Backend.POSTGRESQL) {
+      throw new SQLException("adding a replica to a running node copies a PostgreSQL replica into an empty "
+          + "PostgreSQL database; this node's replicas are " + config.backend().productName() + " and the new one is "
+          + rc.backend().productName() + ". Add H2 replicas by copying a stopped replica's files "
+          + "(docs/configuration.md)", "0A000");
+    }
+    Replica source = replicas.stream()
+        .filter(r -> from == null ? r.isHealthy() : r.name().equals(from))
+        .findFirst()
+        .orElseThrow(() -> new SQLException(from == null
+            ? "no replica of node " + config.nodeId() + " is healthy to copy from: " + coordinator.describeReplicas()
+            : "node " + config.nodeId() + " has no replica named " + from, "55000"));
+    if (!source.isHealthy()) {
+      throw new SQLException("replica " + source.name() + " is " + source.state() + ", not healthy; copy from a "
+          + "healthy one: " + coordinator.describeReplicas(), "55000");
+    }
+    log.info("{}: adding replica {} ({}), copied from {}", config.nodeId(), name, jdbcUrl, source.name());
+    PgReplicaCopy.Result copied;
+    ReplicaConfig src = source.config();
+    try (Connection s = DriverManager.getConnection(src.jdbcUrl(), src.user(), src.password());
+        Connection t = DriverManager.getConnection(rc.jdbcUrl(), rc.user(), rc.password())) {
+      copied = PgReplicaCopy.copy(s, t);
+    }
+    ResultSink sink = coordinator::applied;
+    Replica r = new Replica(rc, sequencer, sink, config.replicaPoolSize(), config.timeZone(), analyzer);
+    r.start();
+    replicas.add(r);
+    coordinator.addReplica(r);
+    log.info("{}: replica {} copied from {} as of log position {} ({} tables, {} rows); it now follows the log. "
+        + "Add it to the node's configuration so that it is there after a restart.", config.nodeId(), name,
+        source.name(), copied.position(), copied.tables(), copied.rows());
+    List<ColumnInfo> cols = List.of(text("REPLICA"), text("COPIED_FROM"), text("AS_OF_LOG_POSITION"),
+        ColumnInfo.simple("TABLES", Types.INTEGER, "INTEGER", "java.lang.Integer"),
+        ColumnInfo.simple("ROWS", Types.BIGINT, "BIGINT", "java.lang.Long"));
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {name, source.name(), copied.position().toString(), copied.tables(), copied.rows()});
+    return new ResultData(cols, rows);
   }
 
   /** Stops serving, stops the appliers, closes the log. Data stays on disk. */

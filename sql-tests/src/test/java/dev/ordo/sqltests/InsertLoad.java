@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,8 @@ final class InsertLoad implements AutoCloseable {
   private final AtomicInteger errors = new AtomicInteger();
   private final ExecutorService pool;
   private final List<Future<?>> futures = new ArrayList<>();
+  /** Each writer's current connection, for diagnostics. */
+  private final Map<Integer, String> connections = new ConcurrentHashMap<>();
 
   /**
    * @param urls the URL for the i-th attempt of a writer (i counts reconnections)
@@ -52,6 +55,7 @@ final class InsertLoad implements AutoCloseable {
       try {
         if (c == null) {
           c = DriverManager.getConnection(urls.apply(attempt));
+          connections.put(writer, c.toString());
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
           ps.setLong(1, id);
@@ -88,7 +92,7 @@ final class InsertLoad implements AutoCloseable {
       try {
         f.get(90, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
-        StringBuilder dump = new StringBuilder("A writer is stuck; threads:\n");
+        StringBuilder dump = new StringBuilder("A writer is stuck; connections " + connections + "; threads:\n");
         Thread.getAllStackTraces().forEach((t, stack) -> {
           dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
           for (StackTraceElement el : stack) {

@@ -74,6 +74,10 @@ public final class Replica implements AutoCloseable {
     return config.name();
   }
 
+  public ReplicaConfig config() {
+    return config;
+  }
+
   /** The engine of this replica. */
   public dev.ordo.proxy.config.Backend backend() {
     return config.backend();

@@ -105,7 +105,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
             + "persists.", -1);
       }
       if (ctx.channel().isActive()) {
-        ctx.writeAndFlush(r);
+        ctx.writeAndFlush(r).addListener(f -> {
+          if (!f.isSuccess()) {
+            // An answer that cannot be sent must not leave the client waiting: close, so it sees the failure.
+            log.error("{}: cannot send the answer to {}; closing the connection", sessionId,
+                next.getClass().getSimpleName(), f.cause());
+            ctx.close();
+          }
+        });
       }
     }
   }

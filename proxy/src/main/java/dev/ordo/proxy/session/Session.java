@@ -83,6 +83,9 @@ public final class Session {
     if (Analyzer.firstKeywords(e.sql(), 2).equals("EXPLAIN ORDO")) {
       return explain(e.sql());
     }
+    if (Analyzer.firstKeyword(e.sql()).equals("ORDO")) {
+      return OrdoCommands.run(e.sql(), (e.flags() & Request.FLAG_AUTOCOMMIT) != 0, coordinator.admin());
+    }
     boolean autocommit = (e.flags() & Request.FLAG_AUTOCOMMIT) != 0;
     boolean readOnly = (e.flags() & Request.FLAG_READ_ONLY) != 0;
     Analysis a = analyzer.analyze(e.sql());

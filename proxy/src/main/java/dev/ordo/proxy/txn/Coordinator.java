@@ -53,7 +53,7 @@ public final class Coordinator implements ResultSink {
     this.nodeId = nodeId;
     this.incarnation = incarnation;
     this.sequencer = sequencer;
-    this.replicas = List.copyOf(replicas);
+    this.replicas = new java.util.concurrent.CopyOnWriteArrayList<>(replicas);
     this.timeout = timeout;
     this.clock = clock;
   }
@@ -345,6 +345,22 @@ public final class Coordinator implements ResultSink {
     } catch (RuntimeException e) {
       log.warn("{}: owner watch failed: {}", nodeId, e.toString());
     }
+  }
+
+  /** Serves from {@code r} too, once it is healthy (a replica added to the running node). */
+  public void addReplica(Replica r) {
+    replicas.add(r);
+  }
+
+  private volatile NodeAdmin admin;
+
+  /** The node's operator commands (set once by the node). */
+  public void setAdmin(NodeAdmin admin) {
+    this.admin = admin;
+  }
+
+  public NodeAdmin admin() {
+    return admin;
   }
 
   /** Whether some replica can serve. */
