@@ -2,6 +2,7 @@ package dev.ordo.sqltests.bench;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.sqltests.pg.PgServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -37,16 +39,22 @@ import picocli.CommandLine.Option;
 /**
  * TPC-B-like interactive transactions (read an account balance; update the
  * account, its teller and branch; insert a history row; commit) through Ordo
- * (one node, three H2 replicas, single-peer log with fsync) and against one H2
- * TCP server used directly at its default isolation, measured in the same run
- * at several client counts. Aborted transactions (40P01/40001) are rolled back
+ * (one node, three replicas, single-peer log with fsync) and against the bare
+ * backend, measured in the same run at several client counts. With H2 the
+ * baseline is one H2 TCP server at its default isolation; with PostgreSQL it is
+ * one PostgreSQL server through its own JDBC driver ({@code
+ * synchronous_commit=on}) and a primary with two synchronous standbys (every
+ * commit flushed on both standbys), each a real server on this machine. Aborted transactions (40P01/40001) are rolled back
  * and retried; a transaction's latency runs from its first attempt to its
  * commit. Prints throughput, p50/p99 latency and aborts per target and client
  * count, and Ordo's ratios to the baseline.
  */
 @Command(name = "bench-tpcb", mixinStandardHelpOptions = true,
-    description = "TPC-B-like interactive transactions: Ordo (3 H2 replicas) vs one H2 TCP server.")
+    description = "TPC-B-like interactive transactions: Ordo (3 replicas) vs the bare backend, same run.")
 public final class TpcbBenchmark implements Callable<Integer> {
+  @Option(names = "--backend", defaultValue = "h2", description = "h2 or postgresql (default: ${DEFAULT-VALUE}).")
+  String backend;
+
   @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "Client counts to measure.")
   List<Integer> clientCounts;
 
@@ -106,31 +114,76 @@ public final class TpcbBenchmark implements Callable<Integer> {
         updateFirst ? "update then read the account" : "read then update the account", clientCounts, seconds,
         warmup, s, work);
     List<Result> baseline;
+    List<Result> second = List.of();
     List<Result> ordo;
     List<String> checks = new ArrayList<>();
-    Server h2 = Server.createTcpServer("-tcpPort", "" + freePort(), "-baseDir", work.resolve("h2").toString(),
-        "-ifNotExists").start();
+    boolean pg = switch (backend.toLowerCase(java.util.Locale.ROOT)) {
+      case "h2" -> false;
+      case "postgresql", "pg" -> true;
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--backend must be h2 or "
+          + "postgresql, got " + backend);
+    };
+    List<PgServer> servers = new ArrayList<>();
     try {
-      String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/tpcb";
-      baseline = measureAll("H2 TCP server (baseline)", url, true, s);
-      checks.add(consistency("H2 TCP server (baseline)", url));
-    } finally {
-      h2.stop();
-    }
-    NodeConfig cfg = NodeConfig.embedded(work.resolve("ordo"), "127.0.0.1", freePort(), freePort(), 3);
-    try (OrdoNode node = OrdoNode.start(cfg)) {
-      if (!node.awaitReady(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("Ordo not ready: " + node.status());
+      NodeConfig cfg = NodeConfig.embedded(work.resolve("ordo"), "127.0.0.1", freePort(), freePort(), 3);
+      if (!pg) {
+        Server h2 = Server.createTcpServer("-tcpPort", "" + freePort(), "-baseDir", work.resolve("h2").toString(),
+            "-ifNotExists").start();
+        try {
+          String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/tpcb";
+          baseline = measureAll("H2 TCP server (baseline)", url, "sa", true, s);
+          checks.add(consistency("H2 TCP server (baseline)", url, "sa"));
+        } finally {
+          h2.stop();
+        }
+      } else {
+        PgServer single = PgServer.start(work.resolve("pg-single"), freePort(), Map.of("synchronous_commit", "on"));
+        servers.add(single);
+        String url = single.jdbcUrl("postgres");
+        baseline = measureAll("PostgreSQL (pgjdbc)", url, PgServer.USER, false, s);
+        checks.add(consistency("PostgreSQL (pgjdbc)", url, PgServer.USER));
+        single.close();
+        try {
+          List<PgServer> group = PgServer.startWithSynchronousStandbys(work.resolve("pg-sync"), freePort(),
+              freePort(), freePort());
+          servers.addAll(group);
+          String primary = group.get(0).jdbcUrl("postgres");
+          second = measureAll("PG primary + 2 sync standbys", primary, PgServer.USER, false, s);
+          checks.add(consistency("PG primary + 2 sync standbys", primary, PgServer.USER));
+          for (PgServer g : group) {
+            g.close();
+          }
+        } catch (java.io.IOException | SQLException | RuntimeException e) {
+          System.out.println("  PG primary + 2 sync standbys: could not be set up here: " + e);
+        }
+        List<dev.ordo.proxy.config.ReplicaConfig> replicas = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+          PgServer r = PgServer.start(work.resolve("pg-replica-" + i), freePort(), Map.of());
+          servers.add(r);
+          r.createDatabase("ordo");
+          replicas.add(new dev.ordo.proxy.config.ReplicaConfig("r" + i, r.jdbcUrl("ordo"), PgServer.USER, ""));
+        }
+        cfg = cfg.withReplicas(replicas);
       }
-      ordo = measureAll("Ordo, 3 H2 replicas", node.jdbcUrl(), false, s);
-      checks.add(consistency("Ordo, 3 H2 replicas", node.jdbcUrl()));
+      String ordoTarget = "Ordo, 3 " + (pg ? "PG" : "H2") + " replicas";
+      try (OrdoNode node = OrdoNode.start(cfg)) {
+        if (!node.awaitReady(Duration.ofSeconds(60))) {
+          throw new IllegalStateException("Ordo not ready: " + node.status());
+        }
+        ordo = measureAll(ordoTarget, node.jdbcUrl(), "sa", false, s);
+        checks.add(consistency(ordoTarget, node.jdbcUrl(), "sa"));
+      }
+    } finally {
+      for (PgServer server : servers) {
+        server.close();
+      }
     }
 
     System.out.println();
     System.out.printf("%-26s %7s %10s %9s %9s %10s %9s%n", "target", "clients", "txn/s", "p50 ms", "p99 ms",
         "commits", "aborts");
     boolean failed = false;
-    for (Result r : concat(baseline, ordo)) {
+    for (Result r : concat(concat(baseline, second), ordo)) {
       if (r.failure != null) {
         failed = true;
         System.out.printf("%-26s %7d   FAILED: %s%n", r.target, r.clients, r.failure);
@@ -139,15 +192,9 @@ public final class TpcbBenchmark implements Callable<Integer> {
             r.commits, r.aborts);
       }
     }
-    for (int i = 0; i < clientCounts.size(); i++) {
-      Result b = baseline.get(i);
-      Result o = ordo.get(i);
-      if (b.failure == null && o.failure == null) {
-        System.out.printf("ratio Ordo/baseline, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx%n", b.clients,
-            o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms);
-      } else {
-        System.out.printf("ratio Ordo/baseline, %d clients: not available (a target failed)%n", b.clients);
-      }
+    ratios(baseline, ordo);
+    if (!second.isEmpty()) {
+      ratios(second, ordo);
     }
     for (String c : checks) {
       System.out.println(c);
@@ -156,17 +203,30 @@ public final class TpcbBenchmark implements Callable<Integer> {
     return failed ? 1 : 0;
   }
 
-  private List<Result> measureAll(String target, String url, boolean bareH2, long s) throws Exception {
+  private void ratios(List<Result> baseline, List<Result> ordo) {
+    for (int i = 0; i < clientCounts.size(); i++) {
+      Result b = baseline.get(i);
+      Result o = ordo.get(i);
+      if (b.failure == null && o.failure == null) {
+        System.out.printf("ratio Ordo / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx%n", b.target,
+            b.clients, o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms);
+      } else {
+        System.out.printf("ratio Ordo / %s, %d clients: not available (a target failed)%n", b.target, b.clients);
+      }
+    }
+  }
+
+  private List<Result> measureAll(String target, String url, String user, boolean bareH2, long s) throws Exception {
     List<Result> out = new ArrayList<>();
     String failure = null;
     try {
-      load(url);
+      load(url, user);
     } catch (SQLException e) {
       failure = "loading failed: " + describe(e);
     }
     for (int clients : clientCounts) {
       Result r = failure != null ? new Result(target, clients, 0, 0, 0, 0, 0, "not run: " + failure)
-          : measure(target, url, clients, bareH2, s);
+          : measure(target, url, user, clients, bareH2, s);
       if (r.failure == null) {
         System.out.printf("  %s, %d clients: %,.0f txn/s, p50 %.3f ms, p99 %.3f ms, %d aborts%n", target, clients,
             r.tps, r.p50Ms, r.p99Ms, r.aborts);
@@ -181,8 +241,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
     return out;
   }
 
-  private void load(String url) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+  private void load(String url, String user) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, ""); Statement st = c.createStatement()) {
       st.executeUpdate("CREATE TABLE pgbench_branches (bid INT PRIMARY KEY, bbalance BIGINT NOT NULL,"
           + " filler CHAR(88))");
       st.executeUpdate("CREATE TABLE pgbench_tellers (tid INT PRIMARY KEY, bid INT NOT NULL,"
@@ -215,7 +275,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
     }
   }
 
-  private Result measure(String target, String url, int clients, boolean bareH2, long s) throws Exception {
+  private Result measure(String target, String url, String user, int clients, boolean bareH2, long s)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -227,7 +288,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
     for (int k = 0; k < clients; k++) {
       SplittableRandom random = new SplittableRandom(s + 1_000L * clients + k);
       futures.add(pool.submit(() -> {
-        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        try (Connection c = DriverManager.getConnection(url, user, "")) {
           c.setAutoCommit(false);
           Client client = new Client(c, random, bareH2);
           start.await();
@@ -370,12 +431,12 @@ public final class TpcbBenchmark implements Callable<Integer> {
   }
 
   /** TPC-B's consistency condition: branch, teller, account and history totals agree. */
-  private static String consistency(String target, String url) {
+  private static String consistency(String target, String url, String user) {
     String sql = "SELECT (SELECT coalesce(sum(bbalance), 0) FROM pgbench_branches),"
         + " (SELECT coalesce(sum(tbalance), 0) FROM pgbench_tellers),"
         + " (SELECT coalesce(sum(abalance), 0) FROM pgbench_accounts),"
         + " (SELECT coalesce(sum(delta), 0) FROM pgbench_history)";
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+    try (Connection c = DriverManager.getConnection(url, user, "");
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       long b = rs.getLong(1);

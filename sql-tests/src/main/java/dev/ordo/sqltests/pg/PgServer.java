@@ -49,6 +49,88 @@ public final class PgServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * A primary and two standbys streaming from it, every commit acknowledged only
+   * once both standbys have flushed it ({@code synchronous_standby_names =
+   * 'FIRST 2 (...)'}, {@code synchronous_commit = on}). The standbys start
+   * from a copy of the primary's data directory taken while it is stopped.
+   * Returns the primary first.
+   */
+  public static List<PgServer> startWithSynchronousStandbys(Path dir, int primaryPort, int standby1Port,
+      int standby2Port) throws IOException, SQLException {
+    Map<String, String> wal = Map.of("wal_level", "replica", "max_wal_senders", "10", "synchronous_commit", "on",
+        "logging_collector", "on", "log_directory", "log");
+    PgServer init = start(dir.resolve("primary"), primaryPort, wal);
+    init.close();
+    List<PgServer> out = new ArrayList<>();
+    int[] ports = {standby1Port, standby2Port};
+    List<PgServer> standbys = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Path data = dir.resolve("standby" + (i + 1)).resolve("data");
+      copyDataDirectory(init.dataDir, data);
+      Files.writeString(data.resolve("standby.signal"), "");
+      standbys.add(new PgServer(data, workDir(), ports[i], Map.of("hot_standby", "on", "logging_collector", "on",
+          "log_directory", "log", "primary_conninfo",
+          "'host=127.0.0.1 port=" + primaryPort + " user=" + USER + " application_name=standby" + (i + 1) + "'")));
+    }
+    Map<String, String> primarySettings = new java.util.HashMap<>(wal);
+    // Values go through a shell (pg_ctl -o): quote the ones with spaces.
+    primarySettings.put("synchronous_standby_names", "'FIRST 2 (standby1, standby2)'");
+    PgServer primary = new PgServer(init.dataDir, workDir(), primaryPort, primarySettings);
+    primary.startServer(false);
+    out.add(primary);
+    for (PgServer s : standbys) {
+      s.startServer(false);
+      out.add(s);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (Connection c = primary.connect("postgres"); Statement st = c.createStatement()) {
+      while (true) {
+        try (java.sql.ResultSet rs = st.executeQuery(
+            "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'")) {
+          rs.next();
+          if (rs.getInt(1) == 2) {
+            return out;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          for (PgServer s : out) {
+            s.close();
+          }
+          throw new IOException("the two standbys did not start streaming synchronously within 60 s");
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
+  }
+
+  private static void copyDataDirectory(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.equals("postmaster.pid") || name.equals("postmaster.opts") || name.startsWith("epg-lock")) {
+          continue;
+        }
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+    }
+    try {
+      Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException ignored) {
+      // Not a POSIX file system.
+    }
+  }
+
   /** Where the PostgreSQL binaries are unpacked: shared by every server of this machine. */
   private static Path workDir() throws IOException {
     Path p = Path.of(System.getProperty("java.io.tmpdir"), "ordo-embedded-pg");
@@ -64,8 +146,8 @@ public final class PgServer implements AutoCloseable {
         .setRegisterShutdownHook(true)
         .setPort(port)
         .setPGStartupWait(Duration.ofSeconds(60))
-        .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-        .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "300")
         .setServerConfig("fsync", "on");
