@@ -18,11 +18,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dordo.bank.seconds=N} runs longer (up to about 120 s fits the
  * class timeout); {@code -Dordo.seed=N} replays a seed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(Backend.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BankIT {
   static final int ACCOUNTS = 20;
@@ -42,11 +46,13 @@ class BankIT {
 
   @TempDir
   static Path dir;
-  OrdoNode node;
+  static OrdoNode node;
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = Nodes.startReady(Nodes.embedded(dir, 3));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir.resolve(backend.name()), 3, backend));
     try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL)");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts VALUES (?, ?)")) {
@@ -60,10 +66,11 @@ class BankIT {
     }
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     if (node != null) {
       node.close();
+      node = null;
     }
   }
 

@@ -19,11 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rolled back through the log and its locks are released, so a transaction
  * waiting for them goes on.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(Backend.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DisconnectIT {
   /** How long the waiting transaction may take to go on once the holder is gone. */
@@ -39,17 +43,20 @@ class DisconnectIT {
 
   @TempDir
   static Path dir;
-  OrdoNode node;
+  static OrdoNode node;
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = Nodes.startReady(Nodes.embedded(dir, 3));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir.resolve(backend.name()), 3, backend));
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     if (node != null) {
       node.close();
+      node = null;
     }
   }
 

@@ -16,11 +16,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bounds are liveness checks, far above normal latency, not performance
  * assertions.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(Backend.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class IdleTransactionIT {
   static final Duration BOUND = Duration.ofSeconds(5);
@@ -37,11 +41,13 @@ class IdleTransactionIT {
 
   @TempDir
   static Path dir;
-  OrdoNode node;
+  static OrdoNode node;
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = Nodes.startReady(Nodes.embedded(dir, 3));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir.resolve(backend.name()), 3, backend));
     try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE held (id INT PRIMARY KEY, v INT NOT NULL)");
       s.executeUpdate("INSERT INTO held VALUES (1, 0)");
@@ -50,10 +56,11 @@ class IdleTransactionIT {
     }
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     if (node != null) {
       node.close();
+      node = null;
     }
   }
 

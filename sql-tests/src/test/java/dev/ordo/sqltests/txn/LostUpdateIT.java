@@ -14,11 +14,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Java and writing the result back. Any lost update leaves the counter below
  * N*K.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(Backend.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LostUpdateIT {
   static final int CLIENTS = 8;
@@ -34,21 +38,24 @@ class LostUpdateIT {
 
   @TempDir
   static Path dir;
-  OrdoNode node;
+  static OrdoNode node;
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = Nodes.startReady(Nodes.embedded(dir, 3));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir.resolve(backend.name()), 3, backend));
     try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE counter (id INT PRIMARY KEY, v BIGINT NOT NULL)");
       s.executeUpdate("INSERT INTO counter VALUES (1, 0)");
     }
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     if (node != null) {
       node.close();
+      node = null;
     }
   }
 

@@ -18,11 +18,14 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import dev.ordo.proxy.config.Backend;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what the clients committed: each committed increment counted once, each
  * committed insert present, nothing from rolled-back or aborted ones.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(Backend.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RandomScheduleIT {
   static final int TABLES = 4;
@@ -43,11 +47,13 @@ class RandomScheduleIT {
 
   @TempDir
   static Path dir;
-  OrdoNode node;
+  static OrdoNode node;
+  @Parameter
+  Backend backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = Nodes.startReady(Nodes.embedded(dir, 3));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    node = Nodes.startReady(Nodes.embedded(dir.resolve(backend.name()), 3, backend));
     try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       for (int t = 0; t < TABLES; t++) {
         s.executeUpdate("CREATE TABLE r" + t + " (id BIGINT PRIMARY KEY, v BIGINT NOT NULL, writer INT NOT NULL)");
@@ -62,10 +68,11 @@ class RandomScheduleIT {
     }
   }
 
-  @AfterAll
-  void stop() {
+  @AfterParameterizedClassInvocation
+  static void stop() {
     if (node != null) {
       node.close();
+      node = null;
     }
   }
 

@@ -163,6 +163,9 @@ final class Txns {
   static List<String> rows(Map<String, List<String>> contents, String table) {
     List<String> rows = contents.get("\"PUBLIC\".\"" + table.toUpperCase(java.util.Locale.ROOT) + "\"");
     if (rows == null) {
+      rows = contents.get("\"public\".\"" + table.toLowerCase(java.util.Locale.ROOT) + "\"");
+    }
+    if (rows == null) {
       throw new AssertionError("no table " + table + " among " + contents.keySet());
     }
     return rows;
