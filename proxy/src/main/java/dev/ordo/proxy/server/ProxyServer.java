@@ -38,6 +38,9 @@ public final class ProxyServer implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("ordo-idle-timer").unstarted(r));
   private final Channel channel;
+  /** Every client connection, so that stopping closes each one (a client must never wait on a dead node). */
+  private final io.netty.channel.group.ChannelGroup clients =
+      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   /**
    * Binds and starts serving.
@@ -55,6 +58,7 @@ public final class ProxyServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            clients.add(ch);
             ch.pipeline()
                 .addLast(ConnectionHandler.HANDSHAKE_TIMEOUT,
                     new ReadTimeoutHandler(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS))
@@ -86,7 +90,13 @@ public final class ProxyServer implements AutoCloseable {
       channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // No new connections now: close every open one, so its client sees the end at once.
+    clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Channel c : clients) {
+      // Its event loop is gone: close the socket itself.
+      c.unsafe().closeForcibly();
+    }
     // No interrupts: they would close H2's file channels under the replicas' connections.
     virtualThreads.shutdown();
     timer.shutdownNow();
