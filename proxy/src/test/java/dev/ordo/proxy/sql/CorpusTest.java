@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * fallback. The share may only go up: raise {@link #FLOOR} when it does.
  */
 class CorpusTest {
-  /** The share of the corpus parsed precisely, in percent, when last raised. */
-  static final double FLOOR = 50.7;
+  /** The share of the corpus parsed precisely, in percent (rounded down), when last raised. */
+  static final double FLOOR = 94.8;
 
   @Test
   void coverageDoesNotDrop() throws IOException {
