@@ -6,16 +6,21 @@ import java.util.Set;
  * What the analyzer learned about one statement.
  *
  * @param kind how the statement is routed
- * @param parsed whether Calcite parsed it (if not, it is a {@link Kind#WRITE} under the global lock)
+ * @param parsed whether Ordo's SQL parser (Calcite's grammar, extended) read it; if not, it is a {@link Kind#WRITE}
+ *     under the global lock
  * @param globalLock whether the statement must run alone (DDL, unparseable or unknown statements)
  * @param tablesRead tables the statement reads (upper-cased, possibly schema-qualified)
  * @param tablesWritten tables the statement writes
  * @param reason a short phrase saying why it was classified so, shown by {@code EXPLAIN ORDO}
- * @param sequences sequences the statement draws from or sets (upper-cased, possibly schema-qualified)
+ * @param sequences sequences the statement draws from or sets (upper-cased, possibly schema-qualified); for
+ *     DDL, also the sequences it creates, alters or drops
+ * @param ddl whether the statement is DDL that Calcite parsed ({@code CREATE}, {@code ALTER}, {@code DROP},
+ *     {@code TRUNCATE}, {@code COMMENT}): a {@link Kind#WRITE} under the global lock whose tables are known (tables
+ *     written: those it creates, alters, drops or empties; tables read: those it refers to)
  */
 public record Analysis(
     Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten, String reason,
-    Set<String> sequences) {
+    Set<String> sequences, boolean ddl) {
 
   /** How a statement is routed. */
   public enum Kind {
@@ -35,10 +40,16 @@ public record Analysis(
     sequences = Set.copyOf(sequences);
   }
 
-  /** An analysis that uses no sequence. */
+  /** An analysis of a statement that is not DDL. */
+  public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
+      String reason, Set<String> sequences) {
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, sequences, false);
+  }
+
+  /** An analysis of a statement that is not DDL and uses no sequence. */
   public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
       String reason) {
-    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, Set.of());
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, Set.of(), false);
   }
 
   public boolean isRead() {

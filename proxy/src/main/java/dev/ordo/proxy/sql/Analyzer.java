@@ -1,6 +1,16 @@
 package dev.ordo.proxy.sql;
 
+import dev.ordo.proxy.sql.parser.DdlStatement;
+import dev.ordo.proxy.sql.parser.ExtendedDelete;
+import dev.ordo.proxy.sql.parser.ExtendedUpdate;
+import dev.ordo.proxy.sql.parser.LockTable;
+import dev.ordo.proxy.sql.parser.LockingQuery;
+import dev.ordo.proxy.sql.parser.OrdoSqlParserImpl;
+import dev.ordo.proxy.sql.parser.ShowSetting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,29 +30,35 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSnapshot;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.SqlUpdate;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.util.Util;
 
 /**
- * Classifies statements with Apache Calcite's Babel parser: pure reads, writes,
- * transaction control, and refusals. Pure code, no I/O: thread-safe, results
- * cached by SQL text.
+ * Classifies statements with Ordo's SQL parser (Apache Calcite's grammar extended
+ * with the PostgreSQL and H2 forms applications send, see
+ * {@link dev.ordo.proxy.sql.parser}): pure reads, writes, transaction control, and
+ * refusals. Pure code, no I/O: thread-safe, results cached by SQL text.
  *
  * <p>A statement is a {@link Analysis.Kind#READ} only when it parses as a query
  * and calls no function that may change state or whose body Ordo cannot see
- * (sequence functions, unknown user functions). Everything else is a write and
- * goes through the log; what cannot be parsed runs under the global lock.
+ * (sequence functions, unknown user functions), and has no locking clause
+ * ({@code FOR UPDATE} and the like lock rows: such a query is a write, with
+ * exclusive locks on the tables whose rows it may change). Everything else is a
+ * write and goes through the log; DDL and what cannot be parsed run under the
+ * global lock.
  */
 public final class Analyzer {
   private static final int CACHE_LIMIT = 10_000;
@@ -99,7 +115,7 @@ public final class Analyzer {
 
   private final Map<String, Analysis> cache = new ConcurrentHashMap<>();
   private final SqlParser.Config parserConfig = SqlParser.config()
-      .withParserFactory(SqlBabelParserImpl.FACTORY)
+      .withParserFactory(OrdoSqlParserImpl.FACTORY)
       .withConformance(SqlConformanceEnum.BABEL)
       .withQuoting(Quoting.DOUBLE_QUOTE)
       .withUnquotedCasing(Casing.TO_UPPER)
@@ -187,6 +203,22 @@ public final class Analyzer {
   }
 
   private static Analysis classifyParsed(SqlNode node) {
+    if (node instanceof LockingQuery query) {
+      return classifyLockingQuery(query);
+    }
+    if (node instanceof DdlStatement ddl) {
+      return classifyDdl(ddl);
+    }
+    if (node instanceof LockTable lock) {
+      Set<String> locked = new LinkedHashSet<>();
+      lock.tables().forEach(t -> locked.add(TableCollector.tableName(t)));
+      return new Analysis(Analysis.Kind.WRITE, true, false, Set.of(), locked,
+          "LOCK TABLE " + String.join(", ", locked) + " IN " + lock.mode() + " MODE; runs as a write");
+    }
+    if (node instanceof ShowSetting show) {
+      return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
+          "SHOW " + show.name() + "; runs as a write under the global lock");
+    }
     SqlKind kind = node.getKind();
     TableCollector tables = new TableCollector();
     if (kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.ORDER_BY || kind == SqlKind.WITH
@@ -215,6 +247,127 @@ public final class Analyzer {
         kind.lowerName + "; runs as a write under the global lock");
   }
 
+  /**
+   * A query with locking clauses: a write. Tables whose rows it locks for update
+   * ({@code FOR UPDATE}, {@code FOR NO KEY UPDATE}) are locked exclusively, like
+   * tables written; rows locked for share ({@code FOR SHARE}, {@code FOR KEY SHARE})
+   * only keep writers out, which a shared lock already does.
+   */
+  private static Analysis classifyLockingQuery(LockingQuery query) {
+    TableCollector tables = new TableCollector();
+    query.query().accept(tables);
+    Map<String, Set<String>> from = topLevelFrom(query.query(), tables.cteNames);
+    Set<String> exclusive = new LinkedHashSet<>();
+    List<String> clauses = new ArrayList<>();
+    for (LockingQuery.Clause c : query.clauses()) {
+      Set<String> locked = new LinkedHashSet<>();
+      if (c.of().isEmpty()) {
+        from.values().forEach(locked::addAll);
+        if (from.isEmpty()) {
+          locked.addAll(tables.read); // not a plain SELECT: lock everything it reads
+        }
+      } else {
+        for (SqlIdentifier id : c.of()) {
+          Set<String> named = from.get(Util.last(id.names).toUpperCase(Locale.ROOT));
+          if (named != null) {
+            locked.addAll(named);
+          } else {
+            locked.add(TableCollector.tableName(id));
+          }
+        }
+      }
+      if (c.strength().exclusive()) {
+        exclusive.addAll(locked);
+      }
+      clauses.add(c.strength().sql() + (c.of().isEmpty() ? "" : " OF " + String.join(", ", locked)));
+    }
+    Set<String> read = new LinkedHashSet<>(tables.read);
+    read.removeAll(exclusive);
+    String reason = "query with " + String.join(", ", clauses) + " locks rows"
+        + (exclusive.isEmpty() ? "" : " of " + String.join(", ", exclusive) + " for update")
+        + "; runs as a write";
+    if (tables.stateful != null) {
+      reason += "; it also calls " + tables.stateful;
+    }
+    return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, read, exclusive, reason, tables.sequences);
+  }
+
+  /**
+   * The tables of a query's top-level {@code FROM}, by the name a locking clause's
+   * {@code OF} may use for them (alias, or table name): a sub-query in the
+   * {@code FROM} stands for every table it reads.
+   */
+  private static Map<String, Set<String>> topLevelFrom(SqlNode query, Set<String> cteNames) {
+    SqlNode q = query;
+    while (q instanceof SqlOrderBy || q instanceof SqlWith) {
+      q = q instanceof SqlOrderBy o ? o.query : ((SqlWith) q).body;
+    }
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    if (q instanceof SqlSelect select && select.getFrom() != null) {
+      addFromItems(select.getFrom(), cteNames, out);
+    }
+    return out;
+  }
+
+  private static void addFromItems(SqlNode from, Set<String> cteNames, Map<String, Set<String>> out) {
+    if (from instanceof SqlJoin join) {
+      addFromItems(join.getLeft(), cteNames, out);
+      addFromItems(join.getRight(), cteNames, out);
+      return;
+    }
+    SqlNode item = from;
+    String alias = null;
+    if (from.getKind() == SqlKind.AS && from instanceof SqlBasicCall as) {
+      item = as.operand(0);
+      alias = ((SqlIdentifier) as.operand(1)).getSimple().toUpperCase(Locale.ROOT);
+    }
+    Set<String> tables = new LinkedHashSet<>();
+    String name = null;
+    if (item instanceof SqlIdentifier id) {
+      name = TableCollector.tableName(id);
+      if (!cteNames.contains(name)) {
+        tables.add(name);
+      }
+    } else {
+      TableCollector inner = new TableCollector();
+      inner.cteNames.addAll(cteNames);
+      item.accept(inner);
+      tables.addAll(inner.read);
+    }
+    if (alias != null) {
+      out.put(alias, tables);
+    } else if (name != null) {
+      out.put(Util.last(List.of(name.split("\\."))), tables);
+    } else {
+      out.put("", tables);
+    }
+  }
+
+  /**
+   * DDL: runs alone under the global lock (the catalog changes), but its tables
+   * are known: those it creates, alters, drops or empties are written, those it
+   * refers to (foreign-key parents, the query of a view) are read.
+   */
+  private static Analysis classifyDdl(DdlStatement ddl) {
+    TableCollector tables = new TableCollector();
+    ddl.accept(tables);
+    Set<String> written = new LinkedHashSet<>();
+    ddl.tablesChanged().forEach(t -> written.add(TableCollector.tableName(t)));
+    Set<String> read = new LinkedHashSet<>(tables.read);
+    ddl.tablesReferenced().forEach(t -> read.add(TableCollector.tableName(t)));
+    read.removeAll(written);
+    Set<String> sequences = new LinkedHashSet<>(tables.sequences);
+    ddl.sequences().forEach(t -> sequences.add(TableCollector.tableName(t)));
+    List<String> objects = new ArrayList<>();
+    ddl.objects().forEach(o -> objects.add(TableCollector.tableName(o)));
+    String what = ddl.description() + (objects.isEmpty() ? "" : " " + String.join(", ", objects));
+    if (ddl.getKind() == SqlKind.CREATE_INDEX && !written.isEmpty()) {
+      what += " ON " + String.join(", ", written);
+    }
+    return new Analysis(Analysis.Kind.WRITE, true, true, read, written,
+        "DDL (" + what + "); runs alone under the global lock", sequences, true);
+  }
+
   /** Collects tables read and written and notes calls that may change state. */
   private static final class TableCollector extends SqlBasicVisitor<Void> {
     final Set<String> read = new LinkedHashSet<>();
@@ -235,13 +388,21 @@ public final class Analyzer {
       } else if (call instanceof SqlUpdate update) {
         dml = true;
         addTarget(update.getTargetTable());
+        if (update instanceof ExtendedUpdate extended) {
+          addFrom(extended.from());
+        }
       } else if (call instanceof SqlDelete delete) {
         dml = true;
         addTarget(delete.getTargetTable());
+        if (delete instanceof ExtendedDelete extended) {
+          addFrom(extended.using());
+        }
       } else if (call instanceof SqlMerge merge) {
         dml = true;
         addTarget(merge.getTargetTable());
         addFrom(merge.getSourceTableRef());
+      } else if (call.getKind() == SqlKind.EXPLICIT_TABLE && call.operandCount() > 0) {
+        addFrom(call.operand(0)); // TABLE t
       } else if (call instanceof SqlWithItem item) {
         cteNames.add(item.name.getSimple().toUpperCase(Locale.ROOT));
       } else if (call.getKind() == SqlKind.NEXT_VALUE || call.getKind() == SqlKind.CURRENT_VALUE) {
@@ -312,10 +473,15 @@ public final class Analyzer {
         addFrom(join.getRight());
       } else if (from.getKind() == SqlKind.AS && from instanceof SqlBasicCall as) {
         addFrom(as.operand(0));
+      } else if (from instanceof SqlSnapshot snapshot) {
+        addFrom(snapshot.getTableRef());
+      } else if (from instanceof SqlCall call && call.operandCount() > 0 && (call.getKind() == SqlKind.TABLESAMPLE
+          || call.getKind() == SqlKind.LATERAL || call.getKind() == SqlKind.EXTEND)) {
+        addFrom(call.operand(0));
       }
     }
 
-    private static String tableName(SqlNode node) {
+    static String tableName(SqlNode node) {
       if (node instanceof SqlIdentifier id) {
         return String.join(".", id.names).toUpperCase(Locale.ROOT);
       }

@@ -72,7 +72,7 @@ class AnalyzerTest {
 
   @Test
   void unparseableStatementsAreGlobalWritesNotErrors() {
-    Analysis a = analyzer.analyze("CREATE INDEX idx ON t(a) -- not in Calcite's grammar");
+    Analysis a = analyzer.analyze("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql");
     assertEquals(Analysis.Kind.WRITE, a.kind());
     assertFalse(a.parsed());
     assertTrue(a.globalLock());
@@ -91,6 +91,182 @@ class AnalyzerTest {
   void replicaLocalCommandsAreRefused() {
     assertEquals(Analysis.Kind.REFUSED, analyzer.analyze("SHUTDOWN").kind());
     assertEquals(Analysis.Kind.REFUSED, analyzer.analyze("CHECKPOINT").kind());
+  }
+
+  // ---- precise classification of the PostgreSQL and H2 forms applications send ----
+
+  /** Asserts a statement parsed, with this kind, tables read and tables written. */
+  private Analysis assertTables(String sql, Analysis.Kind kind, Set<String> read, Set<String> written) {
+    Analysis a = analyzer.analyze(sql);
+    assertTrue(a.parsed(), () -> "not parsed: " + sql);
+    assertEquals(kind, a.kind(), () -> sql + ": " + a.reason());
+    assertEquals(read, a.tablesRead(), () -> "tables read by " + sql);
+    assertEquals(written, a.tablesWritten(), () -> "tables written by " + sql);
+    return a;
+  }
+
+  private Analysis assertWrite(String sql, Set<String> read, Set<String> written) {
+    Analysis a = assertTables(sql, Analysis.Kind.WRITE, read, written);
+    assertFalse(a.globalLock(), () -> sql + " takes the global lock: " + a.reason());
+    assertFalse(a.ddl(), sql);
+    return a;
+  }
+
+  private Analysis assertDdl(String sql, Set<String> read, Set<String> written) {
+    Analysis a = assertTables(sql, Analysis.Kind.WRITE, read, written);
+    assertTrue(a.globalLock(), () -> "DDL without the global lock: " + sql);
+    assertTrue(a.ddl(), sql);
+    return a;
+  }
+
+  @Test
+  void insertReturningAndOnConflictWriteTheirTargetAndReadTheirSource() {
+    assertWrite("INSERT INTO users (email, name) VALUES (?, ?) RETURNING id", Set.of(), Set.of("USERS"));
+    assertWrite("INSERT INTO \"users\" (\"email\") VALUES (?) RETURNING *", Set.of(), Set.of("USERS"));
+    assertWrite("INSERT INTO events DEFAULT VALUES RETURNING id", Set.of(), Set.of("EVENTS"));
+    assertWrite("INSERT INTO tags (name) VALUES (?) ON CONFLICT DO NOTHING", Set.of(), Set.of("TAGS"));
+    assertWrite("INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
+        + "DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value", Set.of(), Set.of("COUNTERS"));
+    assertWrite("INSERT INTO m (user_id, team_id) VALUES (?, ?) ON CONFLICT ON CONSTRAINT m_pkey DO NOTHING",
+        Set.of(), Set.of("M"));
+    assertWrite("INSERT INTO daily_stats (day, hits) SELECT day, count(*) FROM hits GROUP BY day "
+        + "ON CONFLICT (day) DO UPDATE SET hits = EXCLUDED.hits WHERE daily_stats.hits < EXCLUDED.hits",
+        Set.of("HITS"), Set.of("DAILY_STATS"));
+    assertWrite("INSERT INTO archive SELECT * FROM orders WHERE id IN (SELECT order_id FROM refunds)",
+        Set.of("ORDERS", "REFUNDS"), Set.of("ARCHIVE"));
+    assertWrite("INSERT INTO prices (sku, price) VALUES (?, ?) ON CONFLICT (sku) "
+        + "DO UPDATE SET price = (SELECT max(p) FROM offers)", Set.of("OFFERS"), Set.of("PRICES"));
+  }
+
+  @Test
+  void updateFromAndDeleteUsingReadTheJoinedTables() {
+    assertWrite("UPDATE accounts a SET balance = a.balance + t.amount FROM transfers t "
+        + "WHERE t.account_id = a.id AND t.applied = false", Set.of("TRANSFERS"), Set.of("ACCOUNTS"));
+    assertWrite("UPDATE inventory i SET qty = i.qty - s.qty FROM shipments s JOIN lines l ON l.sid = s.id "
+        + "WHERE l.sku = i.sku RETURNING i.sku", Set.of("SHIPMENTS", "LINES"), Set.of("INVENTORY"));
+    assertWrite("UPDATE users SET last_login = now() WHERE id = ? RETURNING last_login", Set.of(), Set.of("USERS"));
+    assertWrite("UPDATE users SET updated_at = DEFAULT WHERE id = ?", Set.of(), Set.of("USERS"));
+    assertWrite("DELETE FROM sessions s USING users u WHERE s.user_id = u.id AND u.disabled",
+        Set.of("USERS"), Set.of("SESSIONS"));
+    assertWrite("DELETE FROM jobs WHERE id = ? RETURNING payload", Set.of(), Set.of("JOBS"));
+    assertWrite("DELETE FROM jobs RETURNING *", Set.of(), Set.of("JOBS"));
+  }
+
+  @Test
+  void lockingQueriesAreWritesWithExclusiveLocksOnTheRowsTheyLockForUpdate() {
+    Analysis a = assertWrite("SELECT * FROM accounts WHERE id = ? FOR UPDATE", Set.of(), Set.of("ACCOUNTS"));
+    assertFalse(a.isRead());
+    assertWrite("SELECT * FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        Set.of(), Set.of("JOBS"));
+    assertWrite("select a1_0.id,a1_0.balance from accounts a1_0 where a1_0.id=? for update nowait",
+        Set.of(), Set.of("ACCOUNTS"));
+    assertWrite("SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = ? FOR UPDATE OF o",
+        Set.of("USERS"), Set.of("ORDERS"));
+    assertWrite("SELECT * FROM t WHERE a IN (SELECT b FROM u) FOR NO KEY UPDATE", Set.of("U"), Set.of("T"));
+    assertWrite("WITH c AS (SELECT id FROM accounts) SELECT * FROM c JOIN ledger l ON l.id = c.id FOR UPDATE",
+        Set.of("ACCOUNTS"), Set.of("LEDGER"));
+    // Share locks keep writers out, as Ordo's shared table locks already do; still not a pure read.
+    assertWrite("SELECT * FROM accounts WHERE id IN (?, ?) FOR SHARE", Set.of("ACCOUNTS"), Set.of());
+    assertWrite("SELECT * FROM parents WHERE id = ? FOR KEY SHARE", Set.of("PARENTS"), Set.of());
+  }
+
+  @Test
+  void h2MergeKeyIsAnUpsertOfItsTarget() {
+    assertEquals("merge of CUSTOMERS",
+        assertWrite("MERGE INTO customers KEY (id) VALUES (?, ?, ?)", Set.of(), Set.of("CUSTOMERS")).reason());
+    assertWrite("MERGE INTO customers (id, name) KEY (id) SELECT id, name FROM staging",
+        Set.of("STAGING"), Set.of("CUSTOMERS"));
+    assertWrite("MERGE INTO settings (k, v) VALUES ('theme', 'dark')", Set.of(), Set.of("SETTINGS"));
+    assertWrite("MERGE INTO stock s USING deliveries d ON s.sku = d.sku WHEN MATCHED THEN UPDATE SET qty = d.qty",
+        Set.of("DELIVERIES"), Set.of("STOCK"));
+  }
+
+  @Test
+  void sequencesAreKnownByName() {
+    assertEquals(Set.of("USERS_ID_SEQ"), assertWrite("INSERT INTO users (id, email) VALUES (nextval('users_id_seq'), ?)",
+        Set.of(), Set.of("USERS")).sequences());
+    assertEquals(Set.of("S"), assertWrite("SELECT setval('s', (SELECT max(id) FROM users))",
+        Set.of("USERS"), Set.of()).sequences());
+    assertEquals(Set.of("ORDER_SEQ"), assertWrite("SELECT NEXT VALUE FOR order_seq", Set.of(), Set.of()).sequences());
+  }
+
+  @Test
+  void postgresExpressionsParse() {
+    assertTables("SELECT id::text, amount::numeric(12, 2), tags::text[] FROM payments WHERE created_at::date = ?::date",
+        Analysis.Kind.READ, Set.of("PAYMENTS"), Set.of());
+    assertTables("SELECT payload->>'type', payload->'user'->>'id', data #>> '{a,b}' FROM webhooks "
+        + "WHERE tags @> ARRAY['x'] AND NOT tags && ARRAY['y']", Analysis.Kind.READ, Set.of("WEBHOOKS"), Set.of());
+    assertTables("SELECT * FROM events WHERE created_at > now() - interval '1 day'",
+        Analysis.Kind.READ, Set.of("EVENTS"), Set.of());
+    assertTables("SELECT created_at AT TIME ZONE 'UTC' FROM events WHERE created_at AT TIME ZONE 'UTC' > ?",
+        Analysis.Kind.READ, Set.of("EVENTS"), Set.of());
+    assertTables("SELECT * FROM users WHERE email ~* '^admin@' AND id = ANY (?)",
+        Analysis.Kind.READ, Set.of("USERS"), Set.of());
+    assertTables("SELECT i FROM generate_series(1, 10) AS g(i)", Analysis.Kind.READ, Set.of(), Set.of());
+    assertTables("SELECT now(), gen_random_uuid(), CURRENT_TIMESTAMP", Analysis.Kind.READ, Set.of(), Set.of());
+    assertTables("TABLE users", Analysis.Kind.READ, Set.of("USERS"), Set.of());
+    assertTables("SELECT * FROM t TABLESAMPLE BERNOULLI(10)", Analysis.Kind.READ, Set.of("T"), Set.of());
+  }
+
+  @Test
+  void ddlIsParsedAndRunsUnderTheGlobalLock() {
+    assertDdl("CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id) "
+        + "ON DELETE CASCADE, total NUMERIC(12, 2) CHECK (total >= 0), created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        Set.of("USERS"), Set.of("ORDERS"));
+    assertDdl("CREATE TABLE IF NOT EXISTS items (id INT GENERATED ALWAYS AS IDENTITY (START WITH 10), "
+        + "label VARCHAR(40) DEFAULT 'x' NOT NULL, tags TEXT[], PRIMARY KEY (id), "
+        + "CONSTRAINT fk FOREIGN KEY (label) REFERENCES labels (name))", Set.of("LABELS"), Set.of("ITEMS"));
+    assertDdl("CREATE TABLE customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(255) NOT NULL)",
+        Set.of(), Set.of("CUSTOMERS"));
+    assertEquals(Set.of("T_SEQ"), assertDdl("CREATE TABLE t (id BIGINT DEFAULT nextval('t_seq') PRIMARY KEY)",
+        Set.of(), Set.of("T")).sequences());
+    assertDdl("CREATE TABLE archive AS SELECT * FROM orders WHERE false", Set.of("ORDERS"), Set.of("ARCHIVE"));
+    assertDdl("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx ON public.users (lower(email)) "
+        + "WHERE deleted_at IS NULL", Set.of(), Set.of("PUBLIC.USERS"));
+    assertDdl("CREATE INDEX idx_events ON events USING btree (created_at DESC NULLS LAST) INCLUDE (kind)",
+        Set.of(), Set.of("EVENTS"));
+    assertDdl("DROP INDEX IF EXISTS idx", Set.of(), Set.of());
+    assertDdl("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
+        Set.of("USERS"), Set.of("ORDERS"));
+    assertDdl("ALTER TABLE users ADD COLUMN IF NOT EXISTS locale VARCHAR(10) NOT NULL DEFAULT 'en', "
+        + "ALTER COLUMN name SET NOT NULL, DROP COLUMN IF EXISTS legacy", Set.of(), Set.of("USERS"));
+    assertDdl("ALTER TABLE orders ALTER COLUMN status TYPE TEXT USING status::text", Set.of(), Set.of("ORDERS"));
+    assertDdl("ALTER TABLE users RENAME TO app_users", Set.of(), Set.of("USERS", "APP_USERS"));
+    assertDdl("ALTER TABLE customers ALTER COLUMN id RESTART WITH 1000", Set.of(), Set.of("CUSTOMERS"));
+    assertDdl("DROP TABLE IF EXISTS x, y CASCADE", Set.of(), Set.of("X", "Y"));
+    assertDdl("TRUNCATE TABLE sessions RESTART IDENTITY", Set.of(), Set.of("SESSIONS"));
+    assertDdl("CREATE OR REPLACE VIEW v AS SELECT * FROM users", Set.of("USERS"), Set.of("V"));
+    assertDdl("COMMENT ON COLUMN users.email IS 'login'", Set.of(), Set.of("USERS"));
+  }
+
+  @Test
+  void sequenceDdlNamesItsSequences() {
+    assertEquals(Set.of("INVOICE_SEQ"), assertDdl("CREATE SEQUENCE IF NOT EXISTS invoice_seq START WITH 1000 "
+        + "INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1 NO CYCLE", Set.of(), Set.of()).sequences());
+    assertEquals(Set.of("USERS_ID_SEQ"), assertDdl("ALTER SEQUENCE users_id_seq OWNED BY users.id",
+        Set.of("USERS"), Set.of()).sequences());
+    assertEquals(Set.of("S"), assertDdl("ALTER SEQUENCE s RESTART WITH 1", Set.of(), Set.of()).sequences());
+    assertEquals(Set.of("A", "B"), assertDdl("DROP SEQUENCE IF EXISTS a, b", Set.of(), Set.of()).sequences());
+  }
+
+  @Test
+  void lockTableLocksItsTablesExclusively() {
+    assertWrite("LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE", Set.of(), Set.of("ACCOUNTS"));
+    assertWrite("LOCK TABLE \"public\".\"flyway_schema_history\" IN ACCESS EXCLUSIVE MODE",
+        Set.of(), Set.of("PUBLIC.FLYWAY_SCHEMA_HISTORY"));
+  }
+
+  @Test
+  void sessionSettingsKeepTheGlobalLock() {
+    for (String sql : new String[] {"SET search_path TO app, public", "SET TIME ZONE 'UTC'",
+        "SET statement_timeout = 0", "SET LOCAL lock_timeout = '5s'", "RESET statement_timeout", "SHOW search_path",
+        "SET MODE PostgreSQL"}) {
+      Analysis a = analyzer.analyze(sql);
+      assertTrue(a.parsed(), sql);
+      assertEquals(Analysis.Kind.WRITE, a.kind(), sql);
+      assertTrue(a.globalLock(), sql);
+      assertFalse(a.ddl(), sql);
+    }
   }
 
   @Test
