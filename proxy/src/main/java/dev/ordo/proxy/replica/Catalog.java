@@ -12,23 +12,26 @@ import java.util.Set;
 
 /**
  * What the lock manager needs to know about a replica's schema: its base tables
- * and the foreign keys between them. Loaded from the standard
- * {@code INFORMATION_SCHEMA} when a replica starts and again after every entry
- * that held the global lock (DDL), so every replica sees the same catalog at
- * the same log position.
+ * and the foreign keys between them, and which other relations exist. Loaded
+ * from the standard {@code INFORMATION_SCHEMA} when a replica starts and again
+ * after every entry that held the global lock or ran DDL, so every replica sees
+ * the same catalog at the same log position.
  */
 final class Catalog {
   static final String DEFAULT_SCHEMA = "PUBLIC";
 
   private final Set<String> tables;
+  /** Every relation name: base tables, views, synonyms, system tables. */
+  private final Set<String> relations;
   private final Map<String, Set<String>> parents;
   private final Map<String, Set<String>> children;
   private final Map<String, Set<String>> defaultSequences;
   private final Set<String> triggered;
 
-  private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children,
-      Map<String, Set<String>> defaultSequences, Set<String> triggered) {
+  private Catalog(Set<String> tables, Set<String> relations, Map<String, Set<String>> parents,
+      Map<String, Set<String>> children, Map<String, Set<String>> defaultSequences, Set<String> triggered) {
     this.tables = tables;
+    this.relations = relations;
     this.parents = parents;
     this.children = children;
     this.defaultSequences = defaultSequences;
@@ -44,7 +47,13 @@ final class Catalog {
     Map<String, Set<String>> children = new HashMap<>();
     Map<String, Set<String>> defaultSequences = new HashMap<>();
     Set<String> triggered = new HashSet<>();
+    Set<String> relations = new HashSet<>();
     try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES")) {
+        while (rs.next()) {
+          relations.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
       try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
           + "WHERE TABLE_TYPE IN ('BASE TABLE', 'TABLE')")) {
         while (rs.next()) {
@@ -81,7 +90,25 @@ final class Catalog {
         }
       }
     }
-    return new Catalog(tables, parents, children, defaultSequences, triggered);
+    if (relations.contains("INFORMATION_SCHEMA.SYNONYMS")) { // H2's other names for tables
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT SYNONYM_SCHEMA, SYNONYM_NAME FROM INFORMATION_SCHEMA.SYNONYMS")) {
+        while (rs.next()) {
+          relations.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return new Catalog(tables, relations, parents, children, defaultSequences, triggered);
+  }
+
+  /** Whether {@code qualified} names a relation that is not a base table: a view, a synonym, a system table. */
+  boolean isOtherRelation(String qualified) {
+    return relations.contains(qualified) && !tables.contains(qualified);
+  }
+
+  /** Whether {@code qualified} is in a schema that describes the catalog, which DDL changes. */
+  static boolean isSystem(String qualified) {
+    return qualified.startsWith("INFORMATION_SCHEMA.") || qualified.startsWith("PG_CATALOG.");
   }
 
   private static String name(String schema, String table) {
