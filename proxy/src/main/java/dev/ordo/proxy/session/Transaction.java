@@ -92,7 +92,7 @@ final class Transaction {
         log.info("{}: transaction {} idle for more than {}; rolling it back", session, id, idleTimeout);
         coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
         abortedWhy = "it was idle for more than " + idleTimeout.toSeconds()
-            + " s (the idle-in-transaction timeout) and was rolled back";
+            + " s (the idle-in-transaction timeout)";
         abortedState = "25P03";
       }
     } finally {
