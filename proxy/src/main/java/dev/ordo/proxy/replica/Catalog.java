@@ -106,9 +106,15 @@ final class Catalog {
     return relations.contains(qualified) && !tables.contains(qualified);
   }
 
-  /** Whether {@code qualified} is in a schema that describes the catalog, which DDL changes. */
+  /**
+   * Whether {@code qualified} may be a table that describes the catalog, which
+   * DDL changes: one in {@code INFORMATION_SCHEMA} or {@code pg_catalog}, or an
+   * unqualified {@code pg_…} name (PostgreSQL finds its catalog tables without
+   * a schema).
+   */
   static boolean isSystem(String qualified) {
-    return qualified.startsWith("INFORMATION_SCHEMA.") || qualified.startsWith("PG_CATALOG.");
+    return qualified.startsWith("INFORMATION_SCHEMA.") || qualified.startsWith("PG_CATALOG.")
+        || qualified.substring(qualified.lastIndexOf('.') + 1).startsWith("PG_");
   }
 
   private static String name(String schema, String table) {

@@ -280,7 +280,8 @@ public final class Session {
       }
       if (!autocommit && Analyzer.isDdl(item.sql())) {
         return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i + " is DDL, which "
-            + "cannot run inside an interactive transaction on H2 replicas; run it with autocommit on", i);
+            + "a batch inside an open transaction cannot hold; execute it as a statement of its own, or run the"
+            + " batch with autocommit on", i);
       }
       stmts.add(new TxnEntry.Statement(item.sql(), item.params()));
     }

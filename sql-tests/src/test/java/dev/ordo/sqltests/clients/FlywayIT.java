@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ordo.proxy.OrdoNode;
-import dev.ordo.sqltests.Nodes;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,30 +207,8 @@ class FlywayIT {
    * its own clock (docs/sql.md, "Known limits").
    */
   private static void assertHistoryOnEveryReplica(Backend backend, OrdoNode node) throws Exception {
-    Nodes.awaitReplicasCaughtUp(node);
-    List<Map<String, List<String>>> replicas = Nodes.replicaContents(node.config());
     String table = "\"" + backend.defaultSchema + "\"." + HISTORY;
-    List<List<String>> histories = new ArrayList<>();
-    for (int i = 0; i < replicas.size(); i++) {
-      assertTrue(replicas.get(i).remove(table) != null, replicas.get(i).keySet().toString());
-      try (Connection c = Nodes.replica(node.config(), i); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT \"installed_rank\", \"version\", \"description\", \"type\","
-              + " \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\" FROM " + table
-              + " ORDER BY \"installed_rank\"")) {
-        List<String> rows = new ArrayList<>();
-        while (rs.next()) {
-          StringBuilder b = new StringBuilder();
-          for (int k = 1; k <= 9; k++) {
-            b.append(rs.getString(k)).append('|');
-          }
-          rows.add(b.toString());
-        }
-        histories.add(rows);
-      }
-    }
-    for (int i = 1; i < replicas.size(); i++) {
-      assertEquals(replicas.get(0), replicas.get(i), "replica " + (i + 1) + " differs from replica 1");
-      assertEquals(histories.get(0), histories.get(i), "replica " + (i + 1) + "'s schema history differs");
-    }
+    Replicas.assertIdentical(node, Map.of(table, "\"installed_rank\", \"version\", \"description\", \"type\","
+        + " \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\""));
   }
 }

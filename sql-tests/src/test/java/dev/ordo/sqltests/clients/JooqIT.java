@@ -34,6 +34,7 @@ import org.jooq.impl.CustomRecord;
 import org.jooq.impl.CustomTable;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
+import org.jooq.impl.QOM;
 import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -282,7 +283,7 @@ class JooqIT {
     static final Author AUTHOR = new Author();
 
     final TableField<AuthorRecord, Long> ID =
-        createField(name("id"), SQLDataType.BIGINT.nullable(false).identity(true));
+        createField(name("id"), SQLDataType.BIGINT.nullable(false).generatedByDefaultAsIdentity());
     final TableField<AuthorRecord, String> NAME = createField(name("name"), SQLDataType.VARCHAR(100).nullable(false));
 
     private Author() {
@@ -318,7 +319,7 @@ class JooqIT {
     private static final long serialVersionUID = 1L;
     static final Book BOOK = new Book();
 
-    final TableField<BookRecord, Long> ID = createField(name("id"), SQLDataType.BIGINT.nullable(false).identity(true));
+    final TableField<BookRecord, Long> ID = createField(name("id"), SQLDataType.BIGINT.nullable(false).generatedByDefaultAsIdentity());
     final TableField<BookRecord, Long> AUTHOR_ID = createField(name("author_id"), SQLDataType.BIGINT.nullable(false));
     final TableField<BookRecord, String> TITLE = createField(name("title"), SQLDataType.VARCHAR(200).nullable(false));
     final TableField<BookRecord, Integer> PUBLISHED = createField(name("published"), SQLDataType.INTEGER);
@@ -343,8 +344,12 @@ class JooqIT {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"}) // jOOQ takes arrays of generic key fields
     public List<ForeignKey<BookRecord, ?>> getReferences() {
-      return List.of(Internal.createForeignKey(Author.AUTHOR.getPrimaryKey(), this, AUTHOR_ID));
+      TableField<BookRecord, ?>[] from = new TableField[] {AUTHOR_ID};
+      TableField<AuthorRecord, ?>[] to = new TableField[] {Author.AUTHOR.ID};
+      return List.of(Internal.createForeignKey(this, name("book_author_fk"), from, Author.AUTHOR.getPrimaryKey(), to,
+          true, QOM.ForeignKeyRule.NO_ACTION, QOM.ForeignKeyRule.NO_ACTION));
     }
   }
 

@@ -188,6 +188,8 @@ class WorkloadHarnessIT {
       System.out.printf("WorkloadHarnessIT: %d transfers committed (%d moved), %d retries%n", committed, moved,
           retries.get());
       assertEquals((long) WORKERS * TRANSFERS_PER_WORKER, committed);
+      assertTrue(retries.get() > 0, "transfers on " + HOT + " accounts from " + WORKERS + " workers conflict, and the"
+          + " conflicts reach the harness as retryable errors");
       try (Connection c = DriverManager.getConnection(node.jdbcUrl()); Statement s = c.createStatement()) {
         try (ResultSet rs = s.executeQuery("SELECT SUM(a_balance), COUNT(*) FROM account")) {
           assertTrue(rs.next());
