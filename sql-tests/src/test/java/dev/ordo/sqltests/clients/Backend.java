@@ -12,7 +12,11 @@ import org.jooq.SQLDialect;
  * {@code @ParameterizedTest} over {@link #all()}; everything that differs by
  * engine is chosen here, in one place: how to start a node whose replicas are
  * of this engine, the jOOQ dialect, the Flyway migrations and the product name
- * Flyway must recognise, and how the engine folds unquoted identifiers.
+ * Flyway must recognise, and how the engine folds unquoted identifiers. An
+ * engine is one more constant here plus its case in {@link #start} and
+ * {@link #name} (the compiler asks for both); PostgreSQL replicas would be
+ * {@code SQLDialect.POSTGRES}, product name {@code PostgreSQL}, schema
+ * {@code public}, lower-case names, and DDL that stays inside transactions.
  */
 enum Backend {
   /** Three H2 file replicas: the embedded default. */
