@@ -16,7 +16,8 @@ import org.jooq.SQLDialect;
  * engine is one more constant here plus its case in {@link #start} and
  * {@link #name} (the compiler asks for both); PostgreSQL replicas would be
  * {@code SQLDialect.POSTGRES}, product name {@code PostgreSQL}, schema
- * {@code public}, lower-case names, and DDL that stays inside transactions.
+ * {@code public}, lower-case names, and {@code ddlCommitsTransaction} false
+ * (PostgreSQL keeps DDL inside the transaction, where Ordo refuses it for now).
  */
 enum Backend {
   /** Three H2 file replicas: the embedded default. */
