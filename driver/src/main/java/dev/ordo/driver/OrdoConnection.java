@@ -53,7 +53,10 @@ final class OrdoConnection implements Connection {
   private volatile boolean inTransaction;
   private int savepointIds;
   private int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
+  /** The replicas' catalog and current schema, once asked of the node. */
+  private String catalog;
   private String schema;
+  private volatile boolean sessionNamesKnown;
   private final Properties clientInfo = new Properties();
   private SQLWarning warnings;
   private OrdoDatabaseMetaData metaData;
@@ -417,31 +420,64 @@ final class OrdoConnection implements Connection {
     return metaData;
   }
 
-  /** Ignored, as in pgjdbc: the catalog is the database named in the URL. */
+  /**
+   * Ignored, as in pgjdbc and H2: the catalog is the replicas' database, which
+   * a session cannot switch.
+   */
   @Override
   public void setCatalog(String catalog) throws SQLException {
     checkOpen();
   }
 
-  /** The database named in the URL. */
+  /**
+   * The replicas' catalog, as their own drivers name it (H2: the database name
+   * in upper case), so that it can scope {@code DatabaseMetaData} calls. Asked
+   * of the node once; a node that cannot say leaves the database named in the
+   * URL.
+   */
   @Override
   public String getCatalog() throws SQLException {
     checkOpen();
-    return url.database();
+    sessionNames();
+    return catalog;
   }
 
-  /** Remembered by the driver only; statements are not affected (the node does not see it yet). */
+  /**
+   * Accepts the current schema only: every statement runs in the replicas'
+   * current schema, which a session cannot switch. Anything else is refused
+   * (0A000) rather than remembered without effect.
+   */
   @Override
   public void setSchema(String schema) throws SQLException {
     checkOpen();
-    this.schema = schema;
+    sessionNames();
+    if (schema != null && schema.equals(this.schema)) {
+      return;
+    }
+    throw SqlExceptions.create(SqlState.FEATURE_NOT_SUPPORTED, "Cannot switch the current schema to " + schema
+        + ": Ordo runs every statement in the replicas' current schema"
+        + (this.schema == null ? "" : " (" + this.schema + ")") + ". Qualify names with their schema instead.");
   }
 
-  /** The schema last set with {@link #setSchema}, or null. */
+  /**
+   * The schema unqualified names resolve to on the replicas (H2: PUBLIC),
+   * asked of the node once; null from a node that cannot say.
+   */
   @Override
   public String getSchema() throws SQLException {
     checkOpen();
+    sessionNames();
     return schema;
+  }
+
+  private void sessionNames() throws SQLException {
+    if (!sessionNamesKnown) {
+      OrdoDatabaseMetaData md = (OrdoDatabaseMetaData) getMetaData();
+      String c = md.sessionCatalog();
+      catalog = c == null ? url.database() : c;
+      schema = md.sessionSchema();
+      sessionNamesKnown = true;
+    }
   }
 
   @Override

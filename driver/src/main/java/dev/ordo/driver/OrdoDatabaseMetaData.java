@@ -18,10 +18,39 @@ import java.util.List;
  */
 final class OrdoDatabaseMetaData extends ForwardingDatabaseMetaData {
   private final OrdoConnection connection;
+  private final RemoteMetaData remote;
 
   OrdoDatabaseMetaData(OrdoConnection connection) {
-    super(new RemoteMetaData(connection));
+    this(connection, new RemoteMetaData(connection));
+  }
+
+  private OrdoDatabaseMetaData(OrdoConnection connection, RemoteMetaData remote) {
+    super(remote);
     this.connection = connection;
+    this.remote = remote;
+  }
+
+  // ---- the replica session's names, for the connection ----
+
+  /** The catalog of the node's replica connections, or null if the node cannot say (an older node). */
+  String sessionCatalog() throws SQLException {
+    return ifAnswered(RemoteMetaData.SESSION_CATALOG);
+  }
+
+  /** The current schema of the node's replica connections, or null if the node cannot say. */
+  String sessionSchema() throws SQLException {
+    return ifAnswered(RemoteMetaData.SESSION_SCHEMA);
+  }
+
+  private String ifAnswered(String method) throws SQLException {
+    try {
+      return remote.str(method);
+    } catch (SQLException e) {
+      if (SqlState.FEATURE_NOT_SUPPORTED.code().equals(e.getSQLState())) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   // ---- answered locally: the driver ----

@@ -19,8 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * answers Rows: the result set itself, or one row of one column for a scalar.
  * Scalar answers describe the backend and do not change, so they are cached
  * for the life of the connection; result sets are not.
+ *
+ * <p>Two requests name {@link java.sql.Connection} methods instead:
+ * {@value #SESSION_CATALOG} and {@value #SESSION_SCHEMA} ask for the catalog
+ * and the current schema of the node's replica connections.
  */
 final class RemoteMetaData {
+  /** Metadata request for {@code Connection.getCatalog()} of a replica connection. */
+  static final String SESSION_CATALOG = "Connection.getCatalog";
+  /** Metadata request for {@code Connection.getSchema()} of a replica connection. */
+  static final String SESSION_SCHEMA = "Connection.getSchema";
+
   private static final Object NULL = new Object();
 
   private final OrdoConnection connection;

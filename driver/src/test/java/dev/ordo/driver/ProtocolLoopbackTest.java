@@ -70,6 +70,10 @@ class ProtocolLoopbackTest {
           : new Response.BatchDone(counts, null);
     } else if (r instanceof Request.EndTxn || r instanceof Request.Ping) {
       return new Response.Ok();
+    } else if (r instanceof Request.Metadata m && m.method().startsWith("Connection.")) {
+      String v = m.method().equals("Connection.getCatalog") ? "APP" : "PUBLIC";
+      return new Response.Rows(new ResultData(List.of(ColumnInfo.simple("V", Types.VARCHAR, "VARCHAR", "")),
+          List.<Object[]>of(new Object[] {v})));
     } else if (r instanceof Request.Metadata m) {
       Object v = m.method().equals("getDatabaseProductName") ? "H2" : m.method().startsWith("supports") ? true : 7;
       if (m.method().equals("getTables") || m.method().equals("getBestRowIdentifier")) {
@@ -211,12 +215,47 @@ class ProtocolLoopbackTest {
       assertEquals(new Request.EndTxn(true), node.next());
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
-      assertEquals("app", c.getCatalog());
+      assertEquals("APP", c.getCatalog(), "the replicas' catalog");
+      assertEquals("Connection.getCatalog", ((Request.Metadata) node.next()).method());
+      assertEquals("Connection.getSchema", ((Request.Metadata) node.next()).method());
       assertEquals("25P01", assertThrows(SQLException.class, c::setSavepoint).getSQLState(),
           "a savepoint needs a transaction");
       assertEquals("0A000", assertThrows(SQLException.class, () -> c.prepareCall("{call p()}")).getSQLState());
       assertTrue(c.isValid(1));
       assertEquals(new Request.Ping(), node.next());
+    }
+  }
+
+  @Test
+  void catalogAndSchemaAreTheReplicasAndTheSchemaCannotBeSwitched() throws Exception {
+    try (FakeNode node = FakeNode.accepting(ProtocolLoopbackTest::answer);
+        Connection c = DriverManager.getConnection(node.url("app"))) {
+      assertEquals("PUBLIC", c.getSchema());
+      assertEquals("APP", c.getCatalog());
+      assertEquals("PUBLIC", c.getSchema());
+      c.setSchema("PUBLIC"); // the current one: nothing to do
+      SQLException e = assertThrows(SQLException.class, () -> c.setSchema("OTHER"));
+      assertEquals("0A000", e.getSQLState());
+      assertTrue(e.getMessage().contains("OTHER") && e.getMessage().contains("PUBLIC"), e.getMessage());
+      assertEquals("PUBLIC", c.getSchema(), "a refused switch changes nothing");
+      c.setCatalog("ELSEWHERE"); // ignored
+      assertEquals("APP", c.getCatalog());
+      assertEquals("Connection.getCatalog", ((Request.Metadata) node.next()).method());
+      assertEquals("Connection.getSchema", ((Request.Metadata) node.next()).method());
+      assertEquals(null, node.received.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS),
+          "asked of the node once per connection");
+    }
+  }
+
+  @Test
+  void aNodeThatCannotNameItsCatalogLeavesTheUrlDatabase() throws Exception {
+    try (FakeNode node = FakeNode.accepting(r -> r instanceof Request.Metadata m && m.method().startsWith("Connection.")
+            ? new Response.Error("0A000", 0, "DatabaseMetaData has no method " + m.method(), -1)
+            : answer(r));
+        Connection c = DriverManager.getConnection(node.url("app"))) {
+      assertEquals("app", c.getCatalog());
+      assertEquals(null, c.getSchema());
+      assertEquals("0A000", assertThrows(SQLException.class, () -> c.setSchema("PUBLIC")).getSQLState());
     }
   }
 

@@ -13,15 +13,17 @@ import java.util.Set;
 
 /**
  * What the lock manager needs to know about a replica's schema: its base tables
- * and the foreign keys between them. Loaded from the standard
- * {@code INFORMATION_SCHEMA} when a replica starts and again after every entry
- * that held the global lock (DDL), so every replica sees the same catalog at
- * the same log position.
+ * and the foreign keys between them, and which other relations exist. Loaded
+ * from the standard {@code INFORMATION_SCHEMA} when a replica starts and again
+ * after every entry that held the global lock or ran DDL, so every replica sees
+ * the same catalog at the same log position.
  */
 final class Catalog {
   static final String DEFAULT_SCHEMA = "PUBLIC";
 
   private final Set<String> tables;
+  /** Every relation name: base tables, views, synonyms, system tables. */
+  private final Set<String> relations;
   private final Map<String, Set<String>> parents;
   private final Map<String, Set<String>> children;
   private final Map<String, Set<String>> defaultSequences;
@@ -29,9 +31,11 @@ final class Catalog {
   /** PostgreSQL: every sequence, lock resource to SQL name (quoted, qualified). */
   private final Map<String, String> sequenceNames;
 
-  private Catalog(Set<String> tables, Map<String, Set<String>> parents, Map<String, Set<String>> children,
-      Map<String, Set<String>> defaultSequences, Set<String> triggered, Map<String, String> sequenceNames) {
+  private Catalog(Set<String> tables, Set<String> relations, Map<String, Set<String>> parents,
+      Map<String, Set<String>> children, Map<String, Set<String>> defaultSequences, Set<String> triggered,
+      Map<String, String> sequenceNames) {
     this.tables = tables;
+    this.relations = relations;
     this.parents = parents;
     this.children = children;
     this.defaultSequences = defaultSequences;
@@ -55,7 +59,13 @@ final class Catalog {
     Map<String, Set<String>> children = new HashMap<>();
     Map<String, Set<String>> defaultSequences = new HashMap<>();
     Set<String> triggered = new HashSet<>();
+    Set<String> relations = new HashSet<>();
     try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES")) {
+        while (rs.next()) {
+          relations.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
       try (ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
           + "WHERE TABLE_TYPE IN ('BASE TABLE', 'TABLE')")) {
         while (rs.next()) {
@@ -92,7 +102,31 @@ final class Catalog {
         }
       }
     }
-    return new Catalog(tables, parents, children, defaultSequences, triggered, Map.of());
+    if (relations.contains("INFORMATION_SCHEMA.SYNONYMS")) { // H2's other names for tables
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT SYNONYM_SCHEMA, SYNONYM_NAME FROM INFORMATION_SCHEMA.SYNONYMS")) {
+        while (rs.next()) {
+          relations.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return new Catalog(tables, relations, parents, children, defaultSequences, triggered, Map.of());
+  }
+
+  /** Whether {@code qualified} names a relation that is not a base table: a view, a synonym, a system table. */
+  boolean isOtherRelation(String qualified) {
+    return relations.contains(qualified) && !tables.contains(qualified);
+  }
+
+  /**
+   * Whether {@code qualified} may be a table that describes the catalog, which
+   * DDL changes: one in {@code INFORMATION_SCHEMA} or {@code pg_catalog}, or an
+   * unqualified {@code pg_…} name (PostgreSQL finds its catalog tables without
+   * a schema).
+   */
+  static boolean isSystem(String qualified) {
+    return qualified.startsWith("INFORMATION_SCHEMA.") || qualified.startsWith("PG_CATALOG.")
+        || qualified.substring(qualified.lastIndexOf('.') + 1).startsWith("PG_");
   }
 
   /**
@@ -107,7 +141,16 @@ final class Catalog {
     Map<String, Set<String>> defaultSequences = new HashMap<>();
     Set<String> triggered = new HashSet<>();
     Map<String, String> sequenceNames = new HashMap<>();
+    Set<String> relations = new HashSet<>();
     try (Statement s = c.createStatement()) {
+      // Every relation a statement may name: tables, views, sequences, foreign tables, in any schema.
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname, r.relname FROM pg_class r "
+          + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') "
+          + "AND n.nspname NOT LIKE 'pg_toast%'")) {
+        while (rs.next()) {
+          relations.add(name(rs.getString(1), rs.getString(2)));
+        }
+      }
       try (ResultSet rs = s.executeQuery("SELECT n.nspname, r.relname FROM pg_class r "
           + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.relkind IN ('r', 'p') "
           + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
@@ -163,7 +206,7 @@ final class Catalog {
         }
       }
     }
-    return new Catalog(tables, parents, children, defaultSequences, triggered, sequenceNames);
+    return new Catalog(tables, relations, parents, children, defaultSequences, triggered, sequenceNames);
   }
 
   /**

@@ -62,6 +62,8 @@ final class Scheduler {
     CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     /** Logical: a request is waiting for locks; later entries queue behind it. */
     boolean blocked;
+    /** Logical: it ran DDL (PostgreSQL): the catalog is reloaded after its commit. */
+    boolean ddl;
     /** Logical: the entry whose request is waiting, if any. */
     Op waiting;
     final Deque<Op> queued = new ArrayDeque<>();
@@ -245,6 +247,9 @@ final class Scheduler {
   }
 
   private void request(Txn t, Op op) throws ReplicaFault {
+    if (changesCatalog(op.entry())) {
+      t.ddl = true;
+    }
     switch (locks.request(t.id, lockSet(op.entry()), op)) {
       case GRANTED -> runGranted(op);
       case WAITING -> {
@@ -266,14 +271,15 @@ final class Scheduler {
     Map<String, Mode> wanted = locks.grantedLocks(op);
     if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
-      boolean global = wanted.get(LockManager.GLOBAL) == Mode.X;
+      boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
       List<String> seqs = sequencesToSave(wanted);
       CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> runOneShot(op, seqs)), threads);
       watermark.track(currentIndex, done);
       inFlight.add(done);
       noteRelease(wanted, done);
       released.addAll(locks.release(e.txnId()));
-      if (global) {
+      if (reloadCatalog) {
+        // Global-lock entries and DDL may change the catalog that later entries' locks are computed from.
         awaitAndReloadCatalog(done);
       }
       return;
@@ -364,7 +370,8 @@ final class Scheduler {
       noteRelease(lockSet, t.tail);
     }
     released.addAll(locks.release(t.id));
-    if (commit && lockSet != null && lockSet.get(LockManager.GLOBAL) == Mode.X && backend.transactionalDdl()) {
+    if (commit && backend.transactionalDdl()
+        && (t.ddl || (lockSet != null && lockSet.get(LockManager.GLOBAL) == Mode.X))) {
       // It may have changed the schema (DDL inside a transaction): later entries must see the new catalog.
       awaitAndReloadCatalog(t.tail);
     }
@@ -589,6 +596,16 @@ final class Scheduler {
     }
   }
 
+  /** Whether an entry holds DDL: the catalog is reloaded after it, before the next entry's locks. */
+  private static boolean changesCatalog(TxnEntry e) {
+    for (TxnEntry.Statement s : e.statements()) {
+      if (Analyzer.isDdl(s.sql())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Table locks for an entry: S on tables read, X on tables written, with the foreign-key closure. */
   private Map<String, Mode> lockSet(TxnEntry e) {
     Map<String, Mode> set = new LinkedHashMap<>();
@@ -597,6 +614,14 @@ final class Scheduler {
       if (a.globalLock()) {
         set.put(LockManager.GLOBAL, Mode.X);
         return set;
+      }
+      if (Analyzer.isDdl(s.sql())) {
+        // DDL that names everything it changes: X on those names, whether the objects exist yet or not.
+        a.tablesWritten().forEach(t -> set.put(Catalog.qualify(t), Mode.X));
+        // What it reads (a view's query, foreign-key parents) must not change under it: S.
+        a.tablesRead().forEach(t -> set.putIfAbsent(Catalog.qualify(t), Mode.S));
+        a.sequences().forEach(q -> set.put(Catalog.sequence(q), Mode.X));
+        continue;
       }
       for (String r : a.tablesRead()) {
         if (!addTable(set, Catalog.qualify(r), Mode.S)) {
@@ -620,13 +645,21 @@ final class Scheduler {
 
   /**
    * Adds a table and what its foreign keys reach: a written table's parents are
-   * read (S) and its children may change by cascade (X, transitively). A name
-   * that is not a known base table (a view, a system table) cannot be covered by
-   * table locks: returns false and the caller takes the global lock.
+   * read (S) and its children may change by cascade (X, transitively). A view,
+   * a synonym, a system table or a table with triggers cannot be covered by
+   * table locks: returns false and the caller takes the global lock. A name
+   * that is no relation at all is locked as it is.
    */
   private boolean addTable(Map<String, Mode> set, String table, Mode mode) {
-    if (!catalog.isBaseTable(table) || (mode == Mode.X && catalog.hasTriggers(table))) {
+    if (Catalog.isSystem(table) || catalog.isOtherRelation(table)
+        || (mode == Mode.X && catalog.hasTriggers(table))) {
       return false;
+    }
+    if (!catalog.isBaseTable(table)) {
+      // No relation has this name at this point of the log, so the statement fails alike on every replica;
+      // DDL that creates it later in the log locks the name and runs after it.
+      set.merge(table, mode, (a, b) -> a == Mode.X || b == Mode.X ? Mode.X : Mode.S);
+      return true;
     }
     Deque<String> todo = new ArrayDeque<>();
     todo.add(table);

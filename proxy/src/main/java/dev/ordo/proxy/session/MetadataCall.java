@@ -21,7 +21,10 @@ import java.util.Set;
  * Answers a driver's {@link DatabaseMetaData} call with the replica's own
  * metadata: the method of the same name and arity is invoked on the replica.
  * Methods that return a result set answer with its rows, without Ordo's
- * internal schema; scalar methods answer with one row of one column.
+ * internal schema; scalar methods answer with one row of one column. Two
+ * {@link java.sql.Connection} methods are answered too, for the driver's
+ * {@code getCatalog} and {@code getSchema}: {@code Connection.getCatalog} and
+ * {@code Connection.getSchema} of the replica connection.
  */
 final class MetadataCall {
   private static final String INTERNAL_SCHEMA = "ORDO";
@@ -30,6 +33,12 @@ final class MetadataCall {
   private MetadataCall() {}
 
   static Response invoke(DatabaseMetaData md, Request.Metadata call) throws SQLException {
+    if (call.args().isEmpty() && call.method().equals("Connection.getCatalog")) {
+      return scalar(md.getConnection().getCatalog());
+    }
+    if (call.args().isEmpty() && call.method().equals("Connection.getSchema")) {
+      return scalar(md.getConnection().getSchema());
+    }
     Method m = find(call.method(), call.args().size());
     Object[] args = new Object[call.args().size()];
     Class<?>[] types = m.getParameterTypes();
@@ -56,6 +65,10 @@ final class MetadataCall {
         return new Response.Rows(standardTableType(withoutInternal(Jdbc.materialise(rs, 0))));
       }
     }
+    return scalar(result);
+  }
+
+  private static Response scalar(Object result) {
     ColumnInfo col = ColumnInfo.simple("VALUE", typeOf(result), result == null ? "NULL" : result.getClass()
         .getSimpleName(), result == null ? "java.lang.Object" : result.getClass().getName());
     return new Response.Rows(new ResultData(List.of(col), List.<Object[]>of(new Object[] {result})));

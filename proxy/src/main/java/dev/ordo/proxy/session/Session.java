@@ -34,13 +34,21 @@ public final class Session {
   private final Analyzer analyzer;
   private final Coordinator coordinator;
   private final Transaction txn;
+  private final String backend;
+  private final boolean ddlCommits;
 
+  /**
+   * @param backend the replicas' engine ({@code H2}, ...): on H2, DDL inside a
+   *     transaction commits it first, as H2 itself does
+   */
   public Session(String id, Analyzer analyzer, Coordinator coordinator, ScheduledExecutorService timer,
-      Duration idleTimeout) {
+      Duration idleTimeout, String backend) {
     this.id = id;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
     this.txn = new Transaction(id, coordinator, timer, idleTimeout);
+    this.backend = backend;
+    this.ddlCommits = "H2".equalsIgnoreCase(backend);
   }
 
   /** Answers one request (never {@code Hello} or {@code Close}, which the connection handles). */
@@ -110,10 +118,12 @@ public final class Session {
       if (readOnly) {
         return txn.snapshotRead(e);
       }
-      if (isDdl(e.sql()) && !coordinator.backend().transactionalDdl()) {
-        return error(SqlState.FEATURE_NOT_SUPPORTED, "DDL cannot run inside an interactive transaction: H2 "
-            + "replicas commit DDL implicitly, which would break the transaction's atomicity. Run it with "
-            + "autocommit on, as its own transaction.");
+      if (Analyzer.isDdl(e.sql()) && !coordinator.backend().transactionalDdl()) {
+        return ddlInTransaction(e);
+      }
+      if (a.isRead() && readsOnlyCatalog(a)) {
+        // Like a DatabaseMetaData call: the catalog as of now, from the local replica, outside the log.
+        return txn.aside(() -> read(e));
       }
       return txn.statement(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())),
           Session::statementResponse);
@@ -129,6 +139,54 @@ public final class Session {
   }
 
   /**
+   * DDL with autocommit off. H2 commits the open transaction when it meets DDL
+   * and runs the DDL as its own transaction (even when the DDL then fails); so
+   * does Ordo on H2 replicas: the open transaction is committed through the
+   * log, the DDL is one log entry of its own, and the statements after it form
+   * a new transaction. On PostgreSQL, whose DDL is transactional, DDL is an
+   * ordinary statement of the transaction and does not come here.
+   */
+  private Response ddlInTransaction(Request.Execute e) throws SQLException {
+    if (!ddlCommits) {
+      return error(SqlState.FEATURE_NOT_SUPPORTED, "DDL cannot run inside an interactive transaction on "
+          + backend + " replicas yet: " + Analyzer.firstKeyword(e.sql()) + " was refused. Run it with autocommit"
+          + " on, as its own transaction.");
+    }
+    return txn.commitThen(() -> {
+      Outcome o = coordinator.write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
+      if (o instanceof Outcome.Failed f) {
+        return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
+      }
+      return statementResponse((Outcome.Done) o, e.keys());
+    });
+  }
+
+  /** Schemas that describe the catalog rather than hold data. */
+  private static final java.util.Set<String> CATALOG_SCHEMAS = java.util.Set.of("INFORMATION_SCHEMA", "PG_CATALOG");
+
+  /**
+   * Whether a query reads only the catalog ({@code INFORMATION_SCHEMA}, {@code
+   * pg_catalog}). Inside a read-write transaction such a query is answered the
+   * way {@code DatabaseMetaData} calls are: at the linearizable read index on
+   * the local replica, outside the transaction. On H2 the transaction's own
+   * work cannot change the catalog (DDL never runs inside one); on PostgreSQL
+   * such a query does not see the transaction's own uncommitted DDL. It takes
+   * no lock that would make DDL of other sessions wait for it.
+   */
+  private static boolean readsOnlyCatalog(Analysis a) {
+    if (a.tablesRead().isEmpty()) {
+      return false;
+    }
+    for (String t : a.tablesRead()) {
+      int dot = t.indexOf('.');
+      if (dot < 0 || !CATALOG_SCHEMAS.contains(t.substring(0, dot))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * {@code EXPLAIN ORDO <statement>}: how Ordo would run the statement, without
    * running it: whether Calcite parsed it, its route, the locks it asks for and
    * the text sent to the replicas.
@@ -138,11 +196,13 @@ public final class Session {
     String stmt = sql.substring(at).strip();
     Analysis a = analyzer.analyze(stmt);
     java.util.List<String> locks = new java.util.ArrayList<>();
+    boolean ddl = Analyzer.isDdl(stmt);
     if (a.globalLock()) {
       locks.add("X global");
     } else {
       a.tablesRead().forEach(t -> locks.add("S " + t));
       a.tablesWritten().forEach(t -> locks.add("X " + t));
+      a.sequences().forEach(q -> locks.add("X sequence " + q));
     }
     String route = switch (a.kind()) {
       case READ -> "read at the linearizable read index (through the log inside a read-write transaction)";
@@ -156,6 +216,8 @@ public final class Session {
         new Object[] {"route", route},
         new Object[] {"reason", a.reason()},
         new Object[] {"locks", String.join(", ", locks) + (a.globalLock() ? ""
+            : ddl ? " (plus S global; DDL locks exactly the names it changes, and replicas reload their catalog"
+                + " after it)"
             : " (plus S global; replicas add the foreign-key closure from their catalog)")},
         new Object[] {"rewrites", "none"},
         new Object[] {"sql sent to replicas", stmt});
@@ -174,14 +236,6 @@ public final class Session {
 
   private static Response batchResponse(Outcome.Done c, KeyRequest keys) {
     return new Response.BatchDone(c.counts(), keys.kind() == KeyRequest.Kind.NONE ? null : c.keys());
-  }
-
-  private static final java.util.Set<String> DDL_WORDS =
-      java.util.Set.of("CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "RENAME", "ANALYZE");
-
-  private static boolean isDdl(String sql) {
-    String first = dev.ordo.proxy.sql.Analyzer.firstKeyword(sql);
-    return DDL_WORDS.contains(first);
   }
 
   private Response read(Request.Execute e) throws SQLException {
@@ -229,9 +283,10 @@ public final class Session {
         return new Response.Error(SqlState.READ_ONLY_SQL_TRANSACTION.code(), 0, "batch item " + i
             + " is a write in a read-only connection; call Connection.setReadOnly(false) first", i);
       }
-      if (!autocommit && isDdl(item.sql()) && !coordinator.backend().transactionalDdl()) {
+      if (!autocommit && Analyzer.isDdl(item.sql()) && !coordinator.backend().transactionalDdl()) {
         return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i + " is DDL, which "
-            + "cannot run inside an interactive transaction on H2 replicas; run it with autocommit on", i);
+            + "a batch inside an open transaction cannot hold; execute it as a statement of its own, or run the"
+            + " batch with autocommit on", i);
       }
       stmts.add(new TxnEntry.Statement(item.sql(), item.params()));
     }

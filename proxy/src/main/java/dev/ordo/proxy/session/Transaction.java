@@ -92,7 +92,7 @@ final class Transaction {
         log.info("{}: transaction {} idle for more than {}; rolling it back", session, id, idleTimeout);
         coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
         abortedWhy = "it was idle for more than " + idleTimeout.toSeconds()
-            + " s (the idle-in-transaction timeout) and was rolled back";
+            + " s (the idle-in-transaction timeout)";
         abortedState = "25P03";
       }
     } finally {
@@ -160,6 +160,44 @@ final class Transaction {
   private void abort(String state, String why) {
     abortedState = state;
     abortedWhy = "40P01".equals(state) ? "it was chosen as a deadlock victim and rolled back" : why;
+  }
+
+  /** Work that answers a request. */
+  @FunctionalInterface
+  interface Work {
+    Response run() throws SQLException;
+  }
+
+  /**
+   * Commits the open read-write transaction, if any, then runs {@code work}
+   * outside it: H2's implicit commit before DDL. A transaction aborted by an
+   * earlier error stays aborted (25P02) and nothing runs; a failed commit is
+   * the answer and nothing runs.
+   */
+  Response commitThen(Work work) throws SQLException {
+    if (abortedWhy != null) {
+      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
+          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+    }
+    if (id != null) {
+      Response r = end(true);
+      if (!(r instanceof Response.Ok)) {
+        return r;
+      }
+    }
+    return work.run();
+  }
+
+  /**
+   * Runs {@code work} beside the open transaction, which it neither joins nor
+   * ends; a transaction aborted by an earlier error answers 25P02 instead.
+   */
+  Response aside(Work work) throws SQLException {
+    if (abortedWhy != null) {
+      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
+          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+    }
+    return work.run();
   }
 
   /** Commits or rolls back the open transaction. */

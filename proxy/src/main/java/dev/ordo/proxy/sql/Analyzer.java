@@ -87,7 +87,7 @@ public final class Analyzer {
       "CARDINALITY", "GREATEST", "LEAST", "DECODE", "MD5", "SHA256", "HASH", "ENCODE", "TRUNC", "TRUNCATE", "ROUND",
       "SIGN", "LOG", "LOG10", "LN", "EXP", "POWER", "SQRT", "CEIL", "CEILING", "FLOOR", "MOD", "ABS", "PI",
       "EXTRACT", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "DAYOFWEEK", "DAYOFYEAR", "WEEK", "QUARTER",
-      "FORMATDATETIME", "PARSEDATETIME", "CURRENT_SCHEMA", "CURRENT_CATALOG", "CURRENT_DATABASE", "DATABASE",
+      "FORMATDATETIME", "PARSEDATETIME", "CURRENT_SCHEMA", "SCHEMA", "CURRENT_CATALOG", "CURRENT_DATABASE", "DATABASE",
       "USER", "H2VERSION", "VERSION", "JSON_OBJECT", "JSON_ARRAY", "JSON_VALUE", "JSON_QUERY", "JSONB_BUILD_OBJECT",
       "JSON_BUILD_OBJECT", "TO_JSON", "TO_JSONB", "ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE",
       "LAST_VALUE", "NTILE", "BIT_AND", "BIT_OR", "BITAND", "BITOR", "BITXOR", "BOOL_AND", "BOOL_OR", "EVERY",
@@ -132,6 +132,22 @@ public final class Analyzer {
     return Lexer.firstKeywords(sql, 1);
   }
 
+  /** Statements that change the schema (first keyword); H2 commits the open transaction before them. */
+  private static final Set<String> DDL_WORDS =
+      Set.of("CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "RENAME", "ANALYZE");
+
+  /** Whether {@code sql} is DDL: it may change the catalog, which replicas reload after it. */
+  public static boolean isDdl(String sql) {
+    return DDL_WORDS.contains(Lexer.firstKeywords(sql, 1));
+  }
+
+  /** {@code SELECT … FOR UPDATE} (plain: no {@code OF}, {@code NOWAIT}, {@code SKIP LOCKED}). */
+  private static final java.util.regex.Pattern FOR_UPDATE =
+      java.util.regex.Pattern.compile("(?is)^(.*\\S)\\s+FOR\\s+UPDATE\\s*;?\\s*$");
+  /** H2's {@code CALL expression}. */
+  private static final java.util.regex.Pattern CALL =
+      java.util.regex.Pattern.compile("(?is)^\\s*CALL\\s+(.+)$");
+
   /** Classifies one statement. */
   public Analysis analyze(String sql) {
     Analysis cached = cache.get(sql);
@@ -152,11 +168,16 @@ public final class Analyzer {
     if (lexical != null) {
       return lexical;
     }
+    Analysis special = classifySpecial(sql, first);
+    if (special != null) {
+      return special;
+    }
     SqlNode node;
     try {
       node = SqlParser.create(sql, parserConfig).parseStmt();
     } catch (SqlParseException | RuntimeException e) {
-      return new Analysis(Analysis.Kind.WRITE, false, true, Set.of(), Set.of(),
+      Analysis fallback = classifyUnparsed(sql, first);
+      return fallback != null ? fallback : new Analysis(Analysis.Kind.WRITE, false, true, Set.of(), Set.of(),
           "not parsed; runs as a write under the global lock");
     }
     return classifyParsed(node);
@@ -192,6 +213,65 @@ public final class Analyzer {
       default:
         return null;
     }
+  }
+
+  /**
+   * Forms Calcite does not parse but whose locks are known: DDL that names
+   * everything it changes ({@link DdlScope}); {@code SELECT … FOR UPDATE},
+   * a write holding X on the tables it reads; and {@code CALL expression} of a
+   * pure expression, which is a query (H2 answers it with a row).
+   */
+  private Analysis classifySpecial(String sql, String first) {
+    if (isDdl(sql)) {
+      Analysis scoped = DdlScope.analyze(sql);
+      if (scoped == null) {
+        return null; // Parsed below: DDL under the global lock.
+      }
+      // What it names is locked X; what the parser sees it read (a view's query, foreign-key parents) S.
+      boolean parses;
+      Set<String> read = new LinkedHashSet<>(scoped.tablesRead());
+      try {
+        read.addAll(classifyParsed(SqlParser.create(sql, parserConfig).parseStmt()).tablesRead());
+        parses = true;
+      } catch (SqlParseException | RuntimeException e) {
+        parses = false;
+      }
+      read.removeAll(scoped.tablesWritten());
+      return new Analysis(scoped.kind(), parses, false, read, scoped.tablesWritten(),
+          scoped.reason(), scoped.sequences(), true);
+    }
+    String w0 = first.split(" ")[0];
+    if (w0.equals("CALL")) {
+      java.util.regex.Matcher m = CALL.matcher(sql);
+      if (m.matches()) {
+        Analysis q = analyze("SELECT " + m.group(1));
+        if (q.kind() == Analysis.Kind.READ) {
+          return new Analysis(Analysis.Kind.READ, q.parsed(), false, q.tablesRead(), Set.of(),
+              "CALL of a pure expression: a read");
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A statement the parser could not read whose locks are still known: a
+   * {@code SELECT … FOR UPDATE} whose query parses without the clause holds X
+   * on the tables it reads.
+   */
+  private Analysis classifyUnparsed(String sql, String first) {
+    String w0 = first.split(" ")[0];
+    if (w0.equals("SELECT") || w0.equals("WITH")) {
+      java.util.regex.Matcher m = FOR_UPDATE.matcher(sql);
+      if (m.matches()) {
+        Analysis q = analyze(m.group(1));
+        if (q.kind() == Analysis.Kind.READ && !q.tablesRead().isEmpty()) {
+          return new Analysis(Analysis.Kind.WRITE, q.parsed(), false, Set.of(), q.tablesRead(),
+              "SELECT ... FOR UPDATE: X locks on the tables it reads");
+        }
+      }
+    }
+    return null;
   }
 
   private static Analysis txnControl(String what) {
