@@ -98,13 +98,31 @@ final class Conversions {
 
   /** An integral value within {@code [min, max]}; fractions are truncated toward zero. */
   static long toLong(Object v, long min, long max, String javaType) throws SQLException {
+    return toLong(v, min, max, javaType, false);
+  }
+
+  /**
+   * A value as a whole number in [min, max]. A fraction is truncated toward zero,
+   * or with {@code round} rounded as H2's driver does: a {@code double} or
+   * {@code float} by {@link Math#round} (half up), a decimal half away from zero.
+   */
+  static long toLong(Object v, long min, long max, String javaType, boolean round) throws SQLException {
     long r;
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       r = ((Number) v).longValue();
     } else if (v instanceof Boolean b) {
       r = b ? 1 : 0;
+    } else if (round && (v instanceof Double || v instanceof Float)) {
+      double x = ((Number) v).doubleValue();
+      if (Double.isNaN(x) || x < min - 0.5 || x >= max + 0.5) {
+        throw outOfRange(v, javaType);
+      }
+      r = Math.round(x);
     } else {
       BigDecimal d = toBigDecimal(v, javaType);
+      if (round) {
+        d = d.setScale(0, java.math.RoundingMode.HALF_UP);
+      }
       if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
         throw outOfRange(v, javaType);
       }

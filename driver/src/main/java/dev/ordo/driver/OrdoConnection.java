@@ -674,6 +674,15 @@ final class OrdoConnection implements Connection {
     return iface.isInstance(this);
   }
 
+  /**
+   * Whether {@code getInt}/{@code getLong} round a fraction (H2's driver:
+   * {@code DOUBLE}/{@code REAL} with {@link Math#round}, decimals half away from
+   * zero) rather than truncate it toward zero (PostgreSQL's driver).
+   */
+  boolean roundsFractions() {
+    return "H2".equalsIgnoreCase(hello.backend());
+  }
+
   @Override
   public String toString() {
     return "OrdoConnection[" + channel.node() + "/" + url.database() + " from " + channel.localAddress() + ", node "

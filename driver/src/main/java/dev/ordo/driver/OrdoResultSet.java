@@ -210,7 +210,12 @@ final class OrdoResultSet extends ResultSetDefaults {
   private long integral(int columnIndex, long min, long max, String javaType) throws SQLException {
     Object v = value(columnIndex);
     try {
-      return v == null ? 0 : Conversions.toLong(v, min, max, javaType);
+      if (v == null) {
+        return 0;
+      }
+      // A fraction becomes a whole number the way the replicas' own driver does it.
+      boolean round = statement != null && statement.connection.roundsFractions();
+      return Conversions.toLong(v, min, max, javaType, round);
     } catch (SQLException e) {
       throw at(columnIndex, e);
     }

@@ -56,7 +56,11 @@ public final class DeterministicErrors {
     if (CLASSES.contains(state.substring(0, 2))) {
       return true;
     }
-    // H2 uses its error code as the SQLState for its own errors (9xxxx, HY…).
+    // H2's "feature not supported" (HYC00, 50100) and "unknown data type" (HY004, 50004) are the statement's.
+    if (state.equals("HYC00") || state.equals("HY004")) {
+      return true;
+    }
+    // H2 uses its error code as the SQLState for its own errors (9xxxx).
     if (state.startsWith("9") && state.length() == 5) {
       return !H2_ENVIRONMENTAL.contains(e.getErrorCode());
     }
