@@ -683,6 +683,11 @@ final class OrdoConnection implements Connection {
     return "H2".equalsIgnoreCase(hello.backend());
   }
 
+  /** Whether the replicas are PostgreSQL: value conversions follow PostgreSQL's own driver. */
+  boolean isPostgresql() {
+    return "PostgreSQL".equalsIgnoreCase(hello.backend());
+  }
+
   @Override
   public String toString() {
     return "OrdoConnection[" + channel.node() + "/" + url.database() + " from " + channel.localAddress() + ", node "

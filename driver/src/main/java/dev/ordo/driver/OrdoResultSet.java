@@ -215,6 +215,10 @@ final class OrdoResultSet extends ResultSetDefaults {
       }
       // A fraction becomes a whole number the way the replicas' own driver does it.
       boolean round = statement != null && statement.connection.roundsFractions();
+      if (v instanceof Boolean b && statement != null && statement.connection.isPostgresql()) {
+        // PostgreSQL's driver has no number for a boolean either.
+        throw new java.sql.SQLDataException("Bad value for type " + javaType + " : " + (b ? "t" : "f"), "22003");
+      }
       return Conversions.toLong(v, min, max, javaType, round);
     } catch (SQLException e) {
       throw at(columnIndex, e);

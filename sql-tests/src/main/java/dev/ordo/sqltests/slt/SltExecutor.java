@@ -230,7 +230,7 @@ public final class SltExecutor extends JdbcExecutor {
    * Passes every call to the real result set and records each value the
    * library reads, rendered as the library renders it: {@code getDouble} as
    * {@code %.3f}, {@code getLong} as {@code %d} (or {@code 0} when it is not a
-   * number), {@code getString} with characters outside {@code ' '..'~'} as
+   * number: a data exception, whatever class the driver gives it), {@code getString} with characters outside {@code ' '..'~'} as
    * {@code @}; SQL NULL as {@code NULL}.
    */
   private static final class ValueRecorder implements InvocationHandler {
@@ -259,6 +259,15 @@ public final class SltExecutor extends JdbcExecutor {
               return v;
             } catch (SQLDataException | NumberFormatException e) {
               values.add("0");
+              throw e;
+            } catch (java.sql.SQLException e) {
+              // The library reads a conversion error as 0 when the driver reports it as SQLDataException, as
+              // the JDBC specification has it. PostgreSQL's driver reports it as a plain SQLException with
+              // SQLState 22003: the same error, so it is read the same way.
+              if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                values.add("0");
+                throw new SQLDataException(e.getMessage(), e.getSQLState(), e);
+              }
               throw e;
             }
           }
