@@ -62,7 +62,9 @@ class ListAppendProcessFaultsIT {
           injected, r.verdict(), r.anomalies().keySet(), r.elapsed().toMillis(), file);
       assertTrue(problems.isEmpty(), "every fault applied: " + problems);
       assertEquals(schedule.steps().size(), injected.size(), "every fault injected: " + injected);
-      assertTrue(r.okTxns() > 50, "enough transactions committed: " + r);
+      // A history worth checking: on two busy cores, with a node paused, killed or restarting for most of the
+      // 16 s, runs commit 40-110 transactions; a stuck cluster commits almost none.
+      assertTrue(r.okTxns() > 30, "enough transactions committed: " + r);
       assertTrue(r.valid(), "history with process faults is strictly serializable: " + r.anomalies());
     }
   }
