@@ -41,6 +41,13 @@ public final class LockManager<O> {
   /** The resource every request holds in S, and DDL or unknown statements in X. */
   public static final String GLOBAL = "*global*";
 
+  /**
+   * The resource PostgreSQL transaction-level advisory locks take in X, whatever
+   * their key: a transaction takes backend advisory locks only while no other
+   * transaction holds any.
+   */
+  public static final String ADVISORY = "*advisory*";
+
   /** What {@link #request} decided. */
   public enum Decision { GRANTED, WAITING, DEADLOCK }
 

@@ -639,6 +639,9 @@ final class Scheduler {
       for (String seq : a.sequences()) {
         set.put(Catalog.sequence(seq), Mode.X);
       }
+      if (a.advisoryLock()) {
+        set.put(LockManager.ADVISORY, Mode.X);
+      }
     }
     return set;
   }

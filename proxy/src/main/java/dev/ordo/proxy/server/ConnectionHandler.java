@@ -144,7 +144,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       ctx.pipeline().remove(HANDSHAKE_TIMEOUT);
     }
     sessionId = settings.nodeId() + "/s" + SESSION_IDS.incrementAndGet();
-    session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout, settings.backend());
+    session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout, settings.backend(),
+        settings.database());
     log.debug("{}: opened for {} from {}", sessionId, h.user(), ctx.channel().remoteAddress());
     ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend()));
   }

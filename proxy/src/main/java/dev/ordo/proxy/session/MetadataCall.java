@@ -25,12 +25,41 @@ import java.util.Set;
  * {@link java.sql.Connection} methods are answered too, for the driver's
  * {@code getCatalog} and {@code getSchema}: {@code Connection.getCatalog} and
  * {@code Connection.getSchema} of the replica connection.
+ *
+ * <p>A node may report its own name for the replicas' catalog: PostgreSQL
+ * replicas are databases with names of their own (several may live on one
+ * server), so the catalog a replica reports depends on which replica answers.
+ * The node's database name then stands for it in {@code Connection.getCatalog},
+ * in catalog arguments, in every catalog column of the answers, and as the one
+ * row of {@code getCatalogs} (which on PostgreSQL lists every database of the
+ * server).
  */
 final class MetadataCall {
   private static final String INTERNAL_SCHEMA = "ORDO";
   private static final Set<String> SCHEMA_COLUMNS = Set.of("TABLE_SCHEM", "PKTABLE_SCHEM", "FKTABLE_SCHEM");
 
   private MetadataCall() {}
+
+  /**
+   * Answers {@code call} from {@code md}.
+   *
+   * @param catalog the catalog name to report instead of the replica's own, or null to report the replica's
+   */
+  static Response invoke(DatabaseMetaData md, Request.Metadata call, String catalog) throws SQLException {
+    if (catalog == null) {
+      return invoke(md, call);
+    }
+    if (call.args().isEmpty() && call.method().equals("Connection.getCatalog")) {
+      return scalar(catalog);
+    }
+    String own = md.getConnection().getCatalog();
+    Response r = invoke(md, own == null ? call : askedOfReplica(call, catalog, own));
+    if (!(r instanceof Response.Rows rows) || own == null) {
+      return r;
+    }
+    boolean onlyOwn = call.args().isEmpty() && call.method().equals("getCatalogs");
+    return new Response.Rows(renameCatalog(rows.data(), own, catalog, onlyOwn));
+  }
 
   static Response invoke(DatabaseMetaData md, Request.Metadata call) throws SQLException {
     if (call.args().isEmpty() && call.method().equals("Connection.getCatalog")) {
@@ -162,6 +191,56 @@ final class MetadataCall {
         copy[col] = "TABLE";
       }
       rows.add(copy);
+    }
+    return new ResultData(data.columns(), rows);
+  }
+
+  /**
+   * {@code call} with the catalog arguments that name {@code reported} naming
+   * the replica's catalog {@code own} instead. The first argument of every
+   * {@code DatabaseMetaData} method that takes a string first is a catalog, and
+   * so is the fourth of {@code getCrossReference}.
+   */
+  static Request.Metadata askedOfReplica(Request.Metadata call, String reported, String own) {
+    List<Object> args = new ArrayList<>(call.args());
+    for (int i : call.method().equals("getCrossReference") ? new int[] {0, 3} : new int[] {0}) {
+      if (i < args.size() && reported.equals(args.get(i))) {
+        args.set(i, own);
+      }
+    }
+    return new Request.Metadata(call.method(), args);
+  }
+
+  /**
+   * Reports catalog {@code own} as {@code reported} in every catalog column
+   * ({@code TABLE_CAT}, {@code PKTABLE_CAT}, {@code TABLE_CATALOG}, ...); with
+   * {@code onlyOwn}, rows naming another catalog are dropped.
+   */
+  static ResultData renameCatalog(ResultData data, String own, String reported, boolean onlyOwn) {
+    List<Integer> catalogCols = new ArrayList<>();
+    for (int i = 0; i < data.columns().size(); i++) {
+      String label = data.columns().get(i).label().toUpperCase(java.util.Locale.ROOT);
+      if (label.endsWith("_CAT") || label.endsWith("_CATALOG")) {
+        catalogCols.add(i);
+      }
+    }
+    if (catalogCols.isEmpty()) {
+      return data;
+    }
+    List<Object[]> rows = new ArrayList<>(data.rows().size());
+    for (Object[] row : data.rows()) {
+      Object[] copy = row.clone();
+      boolean other = false;
+      for (int i : catalogCols) {
+        if (own.equals(copy[i])) {
+          copy[i] = reported;
+        } else {
+          other = true;
+        }
+      }
+      if (!(onlyOwn && other)) {
+        rows.add(copy);
+      }
     }
     return new ResultData(data.columns(), rows);
   }

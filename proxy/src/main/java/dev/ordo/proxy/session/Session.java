@@ -4,6 +4,7 @@ import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.Request;
 import dev.ordo.driver.wire.Response;
+import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.replica.Jdbc;
 import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
@@ -36,19 +37,25 @@ public final class Session {
   private final Transaction txn;
   private final String backend;
   private final boolean ddlCommits;
+  /** The catalog name metadata answers report, or null for the replicas' own. */
+  private final String catalog;
 
   /**
    * @param backend the replicas' engine ({@code H2}, ...): on H2, DDL inside a
    *     transaction commits it first, as H2 itself does
+   * @param database the database name clients connect to: on PostgreSQL, whose
+   *     replica databases each have a name of their own, metadata answers
+   *     report it as the catalog
    */
   public Session(String id, Analyzer analyzer, Coordinator coordinator, ScheduledExecutorService timer,
-      Duration idleTimeout, String backend) {
+      Duration idleTimeout, String backend, String database) {
     this.id = id;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
     this.txn = new Transaction(id, coordinator, timer, idleTimeout);
     this.backend = backend;
     this.ddlCommits = "H2".equalsIgnoreCase(backend);
+    this.catalog = Backend.POSTGRESQL.productName().equalsIgnoreCase(backend) ? database : null;
   }
 
   /** Answers one request (never {@code Hello} or {@code Close}, which the connection handles). */
@@ -58,7 +65,7 @@ public final class Session {
       return switch (request) {
         case Request.Execute e -> execute(e);
         case Request.Batch b -> batch(b);
-        case Request.Metadata m -> coordinator.read(c -> MetadataCall.invoke(c.getMetaData(), m));
+        case Request.Metadata m -> coordinator.read(c -> MetadataCall.invoke(c.getMetaData(), m, catalog));
         case Request.EndTxn t -> txn.end(t.commit());
         case Request.Ping p -> ping();
         case Request.Hello h -> error(SqlState.PROTOCOL_VIOLATION, "this session is already open; Hello is sent once");
@@ -166,20 +173,26 @@ public final class Session {
 
   /**
    * Whether a query reads only the catalog ({@code INFORMATION_SCHEMA}, {@code
-   * pg_catalog}). Inside a read-write transaction such a query is answered the
-   * way {@code DatabaseMetaData} calls are: at the linearizable read index on
-   * the local replica, outside the transaction. On H2 the transaction's own
+   * pg_catalog}, and on PostgreSQL unqualified {@code pg_…} names, which
+   * PostgreSQL looks up in {@code pg_catalog} first). Inside a read-write
+   * transaction such a query is answered the way {@code DatabaseMetaData} calls
+   * are: at the linearizable read index on the local replica, outside the
+   * transaction. On H2 the transaction's own
    * work cannot change the catalog (DDL never runs inside one); on PostgreSQL
    * such a query does not see the transaction's own uncommitted DDL. It takes
    * no lock that would make DDL of other sessions wait for it.
    */
-  private static boolean readsOnlyCatalog(Analysis a) {
+  private boolean readsOnlyCatalog(Analysis a) {
     if (a.tablesRead().isEmpty()) {
       return false;
     }
+    boolean postgres = coordinator.backend() == Backend.POSTGRESQL;
     for (String t : a.tablesRead()) {
       int dot = t.indexOf('.');
-      if (dot < 0 || !CATALOG_SCHEMAS.contains(t.substring(0, dot))) {
+      boolean catalogTable = dot < 0
+          ? postgres && t.startsWith("PG_") // PostgreSQL searches pg_catalog first for unqualified names
+          : CATALOG_SCHEMAS.contains(t.substring(0, dot));
+      if (!catalogTable) {
         return false;
       }
     }
@@ -203,6 +216,9 @@ public final class Session {
       a.tablesRead().forEach(t -> locks.add("S " + t));
       a.tablesWritten().forEach(t -> locks.add("X " + t));
       a.sequences().forEach(q -> locks.add("X sequence " + q));
+      if (a.advisoryLock()) {
+        locks.add("X advisory locks");
+      }
     }
     String route = switch (a.kind()) {
       case READ -> "read at the linearizable read index (through the log inside a read-write transaction)";

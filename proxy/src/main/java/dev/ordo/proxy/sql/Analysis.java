@@ -17,10 +17,13 @@ import java.util.Set;
  * @param ddl whether the statement is DDL that Calcite parsed ({@code CREATE}, {@code ALTER}, {@code DROP},
  *     {@code TRUNCATE}, {@code COMMENT}): a {@link Kind#WRITE} under the global lock whose tables are known (tables
  *     written: those it creates, alters, drops or empties; tables read: those it refers to)
+ * @param advisoryLock whether the statement takes PostgreSQL transaction-level advisory locks
+ *     ({@code pg_advisory_xact_lock} and its variants): it holds Ordo's advisory-lock resource exclusively until its
+ *     transaction ends, so no two transactions hold advisory locks on a replica at once
  */
 public record Analysis(
     Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten, String reason,
-    Set<String> sequences, boolean ddl) {
+    Set<String> sequences, boolean ddl, boolean advisoryLock) {
 
   /** How a statement is routed. */
   public enum Kind {
@@ -40,16 +43,22 @@ public record Analysis(
     sequences = Set.copyOf(sequences);
   }
 
+  /** An analysis of a statement that takes no advisory lock. */
+  public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
+      String reason, Set<String> sequences, boolean ddl) {
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, sequences, ddl, false);
+  }
+
   /** An analysis of a statement that is not DDL. */
   public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
       String reason, Set<String> sequences) {
-    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, sequences, false);
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, sequences, false, false);
   }
 
   /** An analysis of a statement that is not DDL and uses no sequence. */
   public Analysis(Kind kind, boolean parsed, boolean globalLock, Set<String> tablesRead, Set<String> tablesWritten,
       String reason) {
-    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, Set.of(), false);
+    this(kind, parsed, globalLock, tablesRead, tablesWritten, reason, Set.of(), false, false);
   }
 
   public boolean isRead() {

@@ -32,6 +32,7 @@ import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSetOption;
 import org.apache.calcite.sql.SqlSnapshot;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.SqlUpdate;
@@ -68,10 +69,20 @@ public final class Analyzer {
 
   /** Functions that change state even inside a SELECT. */
   private static final Set<String> STATEFUL_FUNCTIONS = Set.of(
-      "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "NEXT_VALUE", "PG_ADVISORY_LOCK", "PG_ADVISORY_XACT_LOCK",
-      "PG_TRY_ADVISORY_LOCK", "SET_CONFIG", "LO_CREATE", "LO_IMPORT", "LO_UNLINK", "DISK_SPACE_USED", "FILE_WRITE",
+      "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "NEXT_VALUE", "PG_ADVISORY_LOCK", "PG_TRY_ADVISORY_LOCK",
+      "SET_CONFIG", "LO_CREATE", "LO_IMPORT", "LO_UNLINK", "DISK_SPACE_USED", "FILE_WRITE",
       "LOCK_MODE", "SESSION_ID", "TRANSACTION_ID", "LAST_INSERT_ID", "IDENTITY", "SCOPE_IDENTITY", "SLEEP",
       "PG_SLEEP", "CANCEL_SESSION", "ABORT_SESSION", "FILE_READ", "LINK_SCHEMA", "DB_OBJECT_SQL");
+
+  /**
+   * PostgreSQL's transaction-level advisory locks. Ordo takes its own advisory-lock
+   * resource (X) for them, held until the transaction ends: the backend lock is
+   * then free whenever the statement runs, so it is granted alike on every
+   * replica (the {@code try} forms return true), and a second taker waits in
+   * Ordo's lock manager, where deadlocks are detected, instead of on a replica.
+   */
+  private static final Set<String> ADVISORY_XACT_LOCKS = Set.of("PG_ADVISORY_XACT_LOCK",
+      "PG_TRY_ADVISORY_XACT_LOCK", "PG_ADVISORY_XACT_LOCK_SHARED", "PG_TRY_ADVISORY_XACT_LOCK_SHARED");
 
   /**
    * Built-in functions of H2 and PostgreSQL that Calcite does not know but that only
@@ -162,9 +173,11 @@ public final class Analyzer {
     return a;
   }
 
-  private Analysis classify(String sql) {
+  private Analysis classify(String statement) {
+    // Analysed without its terminating semicolon, which the grammar does not take; replicas get the text as sent.
+    String sql = Lexer.withoutTrailingSemicolons(statement);
     String first = Lexer.firstKeywords(sql, 2);
-    Analysis lexical = classifyLexically(first);
+    Analysis lexical = classifyLexically(first.equals("SET SESSION") ? Lexer.firstKeywords(sql, 3) : first);
     if (lexical != null) {
       return lexical;
     }
@@ -200,10 +213,13 @@ public final class Analyzer {
       case "RELEASE":
         return txnControl(w0);
       case "SET":
-        if (w1.equals("AUTOCOMMIT") || w1.equals("TRANSACTION") || w1.equals("SESSION")) {
+        if (w1.equals("AUTOCOMMIT") || w1.equals("TRANSACTION")) {
           return txnControl(w0 + " " + w1);
         }
-        return null;
+        if (w1.equals("SESSION") && words.length > 2 && words[2].equals("CHARACTERISTICS")) {
+          return txnControl("SET SESSION CHARACTERISTICS");
+        }
+        return null; // SET [SESSION] name ...: a setting, run on the replicas
       case "SHUTDOWN":
         return refused("SHUTDOWN would stop a replica database; stop the Ordo node instead");
       case "CHECKPOINT":
@@ -295,9 +311,20 @@ public final class Analyzer {
       return new Analysis(Analysis.Kind.WRITE, true, false, Set.of(), locked,
           "LOCK TABLE " + String.join(", ", locked) + " IN " + lock.mode() + " MODE; runs as a write");
     }
+    if (node instanceof SqlSetOption set && set.name().toString().equalsIgnoreCase("ROLE")) {
+      // Privileges only: no data, no catalog. Migration tools send it inside every migration's transaction
+      // (Flyway restores the role it found) while another of their connections holds a transaction open;
+      // under the global lock the two would wait for each other.
+      return new Analysis(Analysis.Kind.WRITE, true, false, Set.of(), Set.of(),
+          (set.getValue() == null ? "RESET ROLE" : "SET ROLE")
+              + " changes the privileges of the replica connection that runs it; runs as a write without locks");
+    }
     if (node instanceof ShowSetting show) {
-      return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
-          "SHOW " + show.name() + "; runs as a write under the global lock");
+      // It changes nothing: a read, answered by the replica connection that serves it. (Under the global lock
+      // it would wait for every open transaction, and a migration tool that opens a connection while another
+      // of its connections holds a transaction would wait for itself.)
+      return new Analysis(Analysis.Kind.READ, true, false, Set.of(), Set.of(),
+          "SHOW " + show.name() + " reads a setting of the replica connection that answers; a read");
     }
     SqlKind kind = node.getKind();
     TableCollector tables = new TableCollector();
@@ -306,7 +333,8 @@ public final class Analyzer {
       node.accept(tables);
       if (tables.stateful != null) {
         return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, Set.of(),
-            "query calls " + tables.stateful + ", which may change state; runs as a write", tables.sequences);
+            "query calls " + tables.stateful + ", which may change state; runs as a write" + tables.advisoryNote(),
+            tables.sequences, false, tables.advisory);
       }
       if (tables.dml) {
         return new Analysis(Analysis.Kind.WRITE, true, false, tables.read, tables.written,
@@ -317,7 +345,8 @@ public final class Analyzer {
     if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
       node.accept(tables);
       return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, tables.read, tables.written,
-          kind.lowerName + " of " + String.join(", ", tables.written), tables.sequences);
+          kind.lowerName + " of " + String.join(", ", tables.written) + tables.advisoryNote(), tables.sequences,
+          false, tables.advisory);
     }
     if (kind.belongsTo(SqlKind.DDL)) {
       return new Analysis(Analysis.Kind.WRITE, true, true, Set.of(), Set.of(),
@@ -367,9 +396,10 @@ public final class Analyzer {
         + (exclusive.isEmpty() ? "" : " of " + String.join(", ", exclusive) + " for update")
         + "; runs as a write";
     if (tables.stateful != null) {
-      reason += "; it also calls " + tables.stateful;
+      reason += "; it also calls " + tables.stateful + tables.advisoryNote();
     }
-    return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, read, exclusive, reason, tables.sequences);
+    return new Analysis(Analysis.Kind.WRITE, true, tables.unknownFunction, read, exclusive, reason, tables.sequences,
+        false, tables.advisory);
   }
 
   /**
@@ -457,6 +487,12 @@ public final class Analyzer {
     String stateful;
     boolean unknownFunction;
     boolean dml;
+    /** It takes a PostgreSQL transaction-level advisory lock. */
+    boolean advisory;
+
+    String advisoryNote() {
+      return advisory ? "; holds Ordo's advisory lock until the transaction ends" : "";
+    }
 
     @Override
     public Void visit(SqlCall call) {
@@ -523,6 +559,9 @@ public final class Analyzer {
         } else {
           unknownFunction = true; // lastval() or a computed name: the sequence is not known here
         }
+      } else if (ADVISORY_XACT_LOCKS.contains(name)) {
+        stateful = name + "()";
+        advisory = true;
       } else if (STATEFUL_FUNCTIONS.contains(name)) {
         stateful = name + "()";
       } else if (op instanceof SqlUnresolvedFunction && !PURE_BUILTINS.contains(name)

@@ -7,6 +7,20 @@ final class Lexer {
   private Lexer() {}
 
   /**
+   * The statement without the semicolons (and white space) that end it, as
+   * PostgreSQL and H2 accept them after a single statement. A semicolon there is
+   * a terminator or, at worst, the end of a trailing line comment: removing it
+   * does not change what the statement means.
+   */
+  static String withoutTrailingSemicolons(String sql) {
+    int end = sql.length();
+    while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) {
+      end--;
+    }
+    return end == sql.length() ? sql : sql.substring(0, end);
+  }
+
+  /**
    * The first {@code n} words of a statement, upper-cased and joined by single
    * spaces, skipping leading white space, comments and opening parentheses.
    */

@@ -277,7 +277,7 @@ class AnalyzerTest {
   @Test
   void sessionSettingsKeepTheGlobalLock() {
     for (String sql : new String[] {"SET search_path TO app, public", "SET TIME ZONE 'UTC'",
-        "SET statement_timeout = 0", "SET LOCAL lock_timeout = '5s'", "RESET statement_timeout", "SHOW search_path",
+        "SET statement_timeout = 0", "SET LOCAL lock_timeout = '5s'", "RESET statement_timeout",
         "SET MODE PostgreSQL"}) {
       Analysis a = analyzer.analyze(sql);
       assertTrue(a.parsed(), sql);
@@ -285,6 +285,72 @@ class AnalyzerTest {
       assertTrue(a.globalLock(), sql);
       assertFalse(a.ddl(), sql);
     }
+  }
+
+  @Test
+  void setSessionIsTransactionControlOnlyForCharacteristics() {
+    assertEquals(Analysis.Kind.TRANSACTION_CONTROL,
+        analyzer.analyze("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE").kind());
+    assertEquals(Analysis.Kind.TRANSACTION_CONTROL,
+        analyzer.analyze("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").kind());
+    Analysis setting = analyzer.analyze("SET SESSION search_path TO app, public");
+    assertEquals(Analysis.Kind.WRITE, setting.kind(), "a session setting runs on the replicas, not ignored");
+    assertTrue(setting.globalLock());
+  }
+
+  @Test
+  void aTerminatingSemicolonDoesNotChangeTheAnalysis() {
+    // Flyway sends this one as written, semicolon included, from every instance as it starts.
+    Analysis read = analyzer.analyze("SELECT rolname FROM pg_roles WHERE rolname ILIKE 'rds_superuser';");
+    assertEquals(Analysis.Kind.READ, read.kind(), read.reason());
+    assertEquals(Set.of("PG_ROLES"), read.tablesRead());
+    Analysis write = analyzer.analyze("INSERT INTO t VALUES (1) ;\n");
+    assertFalse(write.globalLock(), write.reason());
+    assertEquals(Set.of("T"), write.tablesWritten());
+    assertEquals(Analysis.Kind.READ, analyzer.analyze("SELECT 1 -- the end;").kind());
+    assertTrue(analyzer.analyze("SELECT 1; SELECT 2;").globalLock(), "two statements are not parsed");
+    assertTrue(analyzer.analyze("CREATE TABLE t (id INT);").ddl());
+  }
+
+  @Test
+  void showIsARead() {
+    for (String sql : new String[] {"SHOW search_path", "SHOW server_version", "SHOW ALL", "SHOW TIME ZONE",
+        "SHOW TRANSACTION ISOLATION LEVEL"}) {
+      Analysis a = analyzer.analyze(sql);
+      assertTrue(a.parsed(), sql);
+      assertEquals(Analysis.Kind.READ, a.kind(), sql);
+      assertFalse(a.globalLock(), sql);
+    }
+  }
+
+  @Test
+  void setRoleTakesNoLocks() {
+    for (String sql : new String[] {"SET ROLE 'ordo'", "SET ROLE ordo", "SET SESSION ROLE 'ordo'", "RESET ROLE"}) {
+      Analysis a = analyzer.analyze(sql);
+      assertTrue(a.parsed(), sql);
+      assertEquals(Analysis.Kind.WRITE, a.kind(), sql);
+      assertFalse(a.globalLock(), sql + ": " + a.reason());
+      assertEquals(Set.of(), a.tablesRead(), sql);
+      assertEquals(Set.of(), a.tablesWritten(), sql);
+    }
+  }
+
+  @Test
+  void transactionLevelAdvisoryLocksTakeOrdosAdvisoryLockOnly() {
+    for (String sql : new String[] {"SELECT pg_try_advisory_xact_lock(77433833903597)",
+        "SELECT pg_advisory_xact_lock(?)", "SELECT pg_advisory_xact_lock_shared(1, 2)",
+        "select pg_try_advisory_xact_lock_shared(3)"}) {
+      Analysis a = analyzer.analyze(sql);
+      assertEquals(Analysis.Kind.WRITE, a.kind(), sql);
+      assertFalse(a.globalLock(), sql + ": " + a.reason());
+      assertTrue(a.advisoryLock(), sql);
+      assertTrue(a.reason().contains("advisory lock"), a.reason());
+    }
+    Analysis withTable = analyzer.analyze("SELECT id, pg_advisory_xact_lock(id) FROM jobs WHERE id = 1");
+    assertTrue(withTable.advisoryLock());
+    assertEquals(Set.of("JOBS"), withTable.tablesRead());
+    assertFalse(analyzer.analyze("SELECT pg_advisory_lock(1)").advisoryLock(), "session-level: not transactional");
+    assertFalse(analyzer.analyze("SELECT 1").advisoryLock());
   }
 
   @Test

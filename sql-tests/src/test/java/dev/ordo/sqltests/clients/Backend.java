@@ -8,20 +8,24 @@ import java.util.stream.Stream;
 import org.jooq.SQLDialect;
 
 /**
- * The replica engines the client tests run against. Each client test is a
- * {@code @ParameterizedTest} over {@link #all()}; everything that differs by
- * engine is chosen here, in one place: how to start a node whose replicas are
- * of this engine, the jOOQ dialect, the Flyway migrations and the product name
- * Flyway must recognise, and how the engine folds unquoted identifiers. An
- * engine is one more constant here plus its case in {@link #start} and
- * {@link #name} (the compiler asks for both); PostgreSQL replicas would be
- * {@code SQLDialect.POSTGRES}, product name {@code PostgreSQL}, schema
- * {@code public}, lower-case names, and {@code ddlCommitsTransaction} false
- * (PostgreSQL keeps DDL inside the transaction, where Ordo refuses it for now).
+ * The replica engines the client tests run against: H2 and PostgreSQL. Each
+ * client test is a {@code @ParameterizedTest} over {@link #all()}; everything
+ * that differs by engine is chosen here, in one place: how to start a node
+ * whose replicas are of this engine, the jOOQ dialect, the Flyway migrations
+ * and the product name Flyway must recognise, the schema unqualified names
+ * resolve to, how the engine folds unquoted identifiers, the SQLState of a
+ * foreign-key violation, and what DDL does inside a transaction. Another
+ * engine is one more constant here plus its case in {@link #start},
+ * {@link #name} and {@link #foreignKeyViolation} (the compiler asks for each).
  */
 enum Backend {
   /** Three H2 file replicas: the embedded default. */
-  H2(SQLDialect.H2, "H2", "classpath:db/clients/migration/h2", "PUBLIC", true);
+  H2(SQLDialect.H2, "H2", "classpath:db/clients/migration/h2", "PUBLIC", true),
+  /**
+   * Three fresh databases on three PostgreSQL servers shared by the test JVM
+   * ({@code dev.ordo.sqltests.pg.PgServers}).
+   */
+  POSTGRESQL(SQLDialect.POSTGRES, "PostgreSQL", "classpath:db/clients/migration/postgresql", "public", false);
 
   /** The jOOQ dialect of the replicas' engine. */
   final SQLDialect dialect;
@@ -33,7 +37,8 @@ enum Backend {
   final String defaultSchema;
   /**
    * Whether DDL with autocommit off commits the open transaction and runs by
-   * itself, as the engine does on its own (H2); otherwise Ordo refuses it.
+   * itself, as the engine does on its own (H2); otherwise the DDL is part of
+   * the transaction and commits or rolls back with it (PostgreSQL).
    */
   final boolean ddlCommitsTransaction;
 
@@ -55,6 +60,15 @@ enum Backend {
   OrdoNode start(Path dir) throws Exception {
     return switch (this) {
       case H2 -> Nodes.startReady(Nodes.embedded(dir, 3));
+      case POSTGRESQL -> Nodes.startReady(Nodes.embedded(dir, 3, dev.ordo.proxy.config.Backend.POSTGRESQL));
+    };
+  }
+
+  /** The SQLState of a foreign-key violation, which the engine chooses (the standard leaves it open). */
+  String foreignKeyViolation() {
+    return switch (this) {
+      case H2 -> "23506";
+      case POSTGRESQL -> "23503";
     };
   }
 
@@ -62,6 +76,7 @@ enum Backend {
   String name(String unquoted) {
     return switch (this) {
       case H2 -> unquoted.toUpperCase(Locale.ROOT);
+      case POSTGRESQL -> unquoted.toLowerCase(Locale.ROOT);
     };
   }
 }

@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Schema changes the way migration tools and ORMs issue them: DDL with
  * autocommit off, and DDL in one session while other sessions hold
- * transactions open (a migration tool's lock on its history table).
+ * transactions open (a migration tool's lock on its history table). DDL with
+ * autocommit off does what it does on the replicas' engine: on H2 it commits
+ * the open transaction first, on PostgreSQL it is part of the transaction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -56,31 +60,12 @@ class DdlInTransactionIT {
     try (Connection c = Nodes.connect(node); Connection other = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE ddl_t (id INT PRIMARY KEY)");
       c.setAutoCommit(false);
-      s.executeUpdate("INSERT INTO ddl_t VALUES (1)");
-      if (!backend.ddlCommitsTransaction) {
-        SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE ddl_u (id INT)"));
-        assertEquals("0A000", e.getSQLState());
-        c.rollback();
-        return;
+      if (backend.ddlCommitsTransaction) {
+        ddlCommitsTheTransactionFirst(c, other, s);
+      } else {
+        ddlIsPartOfTheTransaction(backend, node, c, other, s);
       }
-      // As on H2 itself: the DDL commits what is pending, runs as its own transaction, and a new one follows.
-      s.executeUpdate("CREATE TABLE ddl_u (id INT PRIMARY KEY)");
-      assertEquals(1, count(other, "ddl_t"), "the insert before the DDL is committed");
-      s.executeUpdate("INSERT INTO ddl_t VALUES (2)");
-      s.executeUpdate("INSERT INTO ddl_u VALUES (2)");
-      c.rollback();
-      assertEquals(1, count(other, "ddl_t"), "the insert after the DDL was rolled back");
-      assertEquals(0, count(other, "ddl_u"));
-
-      // A failing DDL statement commits what was pending too; the connection goes on.
-      s.executeUpdate("INSERT INTO ddl_t VALUES (3)");
-      SQLException exists = assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE ddl_u (x INT)"));
-      assertTrue(exists.getSQLState().startsWith("42"), exists.getSQLState());
-      c.rollback();
-      assertEquals(2, count(other, "ddl_t"));
-      s.executeUpdate("INSERT INTO ddl_t VALUES (4)");
-      c.commit();
-      assertEquals(3, count(other, "ddl_t"));
+      int committed = count(other, "ddl_t");
 
       // In a transaction that an error aborted, DDL is refused like any statement, and nothing is committed.
       s.executeUpdate("INSERT INTO ddl_t VALUES (5)");
@@ -89,7 +74,7 @@ class DdlInTransactionIT {
       assertEquals("25P02", assertThrows(SQLException.class,
           () -> s.executeUpdate("CREATE TABLE ddl_v (id INT)")).getSQLState());
       c.rollback();
-      assertEquals(3, count(other, "ddl_t"));
+      assertEquals(committed, count(other, "ddl_t"));
 
       // A read-only transaction refuses DDL.
       c.setReadOnly(true);
@@ -100,6 +85,88 @@ class DdlInTransactionIT {
       c.setAutoCommit(true);
     }
     Replicas.assertIdentical(node);
+  }
+
+  /** H2: as on H2 itself, DDL commits what is pending, runs as its own transaction, and a new one follows. */
+  private static void ddlCommitsTheTransactionFirst(Connection c, Connection other, Statement s) throws Exception {
+    s.executeUpdate("INSERT INTO ddl_t VALUES (1)");
+    s.executeUpdate("CREATE TABLE ddl_u (id INT PRIMARY KEY)");
+    assertEquals(1, count(other, "ddl_t"), "the insert before the DDL is committed");
+    s.executeUpdate("INSERT INTO ddl_t VALUES (2)");
+    s.executeUpdate("INSERT INTO ddl_u VALUES (2)");
+    c.rollback();
+    assertEquals(1, count(other, "ddl_t"), "the insert after the DDL was rolled back");
+    assertEquals(0, count(other, "ddl_u"));
+
+    // A failing DDL statement commits what was pending too; the connection goes on.
+    s.executeUpdate("INSERT INTO ddl_t VALUES (3)");
+    SQLException exists = assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE ddl_u (x INT)"));
+    assertTrue(exists.getSQLState().startsWith("42"), exists.getSQLState());
+    c.rollback();
+    assertEquals(2, count(other, "ddl_t"));
+    s.executeUpdate("INSERT INTO ddl_t VALUES (4)");
+    c.commit();
+    assertEquals(3, count(other, "ddl_t"));
+  }
+
+  /**
+   * PostgreSQL: as on PostgreSQL itself, DDL is part of the transaction. Other
+   * sessions see nothing of it before the commit, a rollback undoes it on every
+   * replica, and a failing DDL statement aborts the transaction like any other.
+   */
+  private static void ddlIsPartOfTheTransaction(Backend backend, OrdoNode node, Connection c, Connection other,
+      Statement s) throws Exception {
+    s.executeUpdate("INSERT INTO ddl_t VALUES (1)");
+    s.executeUpdate("CREATE TABLE ddl_u (id INT PRIMARY KEY)");
+    s.executeUpdate("INSERT INTO ddl_u VALUES (1)");
+    assertEquals(1, count(c, "ddl_u"), "the transaction sees its own DDL");
+    assertEquals(0, count(other, "ddl_t"), "nothing is committed before the transaction ends");
+    assertEquals("42P01", assertThrows(SQLException.class, () -> count(other, "ddl_u")).getSQLState(),
+        "the new table does not exist outside the transaction");
+    c.rollback();
+    assertEquals(0, count(other, "ddl_t"));
+    assertEquals(List.of(0, 0, 0), onEveryReplica(node, tableCount(backend, "ddl_u")), "the rollback undid the DDL");
+
+    s.executeUpdate("INSERT INTO ddl_t VALUES (1)");
+    s.executeUpdate("CREATE TABLE ddl_u (id INT PRIMARY KEY)");
+    s.executeUpdate("INSERT INTO ddl_u VALUES (1)");
+    c.commit();
+    assertEquals(1, count(other, "ddl_t"));
+    assertEquals(1, count(other, "ddl_u"), "the commit made the table and its row visible together");
+    Nodes.awaitReplicasCaughtUp(node);
+    assertEquals(List.of(1, 1, 1), onEveryReplica(node, tableCount(backend, "ddl_u")));
+    assertEquals(List.of(1, 1, 1), onEveryReplica(node, "SELECT count(*) FROM ddl_u"));
+
+    // A failing DDL statement aborts the transaction: the insert before it is rolled back with it.
+    s.executeUpdate("INSERT INTO ddl_t VALUES (2)");
+    SQLException exists = assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE ddl_u (x INT)"));
+    assertEquals("42P07", exists.getSQLState(), exists.getMessage());
+    assertEquals("25P02", assertThrows(SQLException.class,
+        () -> s.executeUpdate("INSERT INTO ddl_t VALUES (3)")).getSQLState());
+    c.rollback();
+    assertEquals(1, count(other, "ddl_t"));
+    s.executeUpdate("INSERT INTO ddl_t VALUES (4)");
+    c.commit();
+    assertEquals(2, count(other, "ddl_t"));
+  }
+
+  /** A query counting the tables named {@code table} in the default schema. */
+  private static String tableCount(Backend backend, String table) {
+    return "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + backend.defaultSchema
+        + "' AND table_name = '" + backend.name(table) + "'";
+  }
+
+  /** The single number {@code query} answers on each replica, read directly. */
+  private static List<Integer> onEveryReplica(OrdoNode node, String query) throws SQLException {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < node.config().replicas().size(); i++) {
+      try (Connection r = Nodes.replica(node.config(), i); Statement s = r.createStatement();
+          ResultSet rs = s.executeQuery(query)) {
+        rs.next();
+        out.add(rs.getInt(1));
+      }
+    }
+    return out;
   }
 
   @ParameterizedTest
