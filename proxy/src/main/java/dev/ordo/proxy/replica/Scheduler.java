@@ -64,6 +64,8 @@ final class Scheduler {
     boolean blocked;
     /** Logical: it ran DDL (PostgreSQL): the catalog is reloaded after its commit. */
     boolean ddl;
+    /** Logical: it changed its role: its connection's role is reset before the pool gets it back. */
+    volatile boolean role;
     /** Logical: the entry whose request is waiting, if any. */
     Op waiting;
     final Deque<Op> queued = new ArrayDeque<>();
@@ -249,6 +251,9 @@ final class Scheduler {
   private void request(Txn t, Op op) throws ReplicaFault {
     if (changesCatalog(op.entry())) {
       t.ddl = true;
+    }
+    if (backend == Backend.POSTGRESQL && changesRole(op.entry())) {
+      t.role = true;
     }
     switch (locks.request(t.id, lockSet(op.entry()), op)) {
       case GRANTED -> runGranted(op);
@@ -446,6 +451,9 @@ final class Scheduler {
       Outcome outcome;
       try {
         Outcome.Done done = EntryExecutor.run(c, e);
+        if (backend == Backend.POSTGRESQL && changesRole(e)) {
+          roleBack(c); // Ordo's own rows are written with the replica's role
+        }
         saveSequences(c, seqs);
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null);
         c.commit();
@@ -464,6 +472,9 @@ final class Scheduler {
           throw se;
         }
         outcome = Bookkeeping.recordedTxn(c, e.txnId());
+      }
+      if (backend == Backend.POSTGRESQL && changesRole(e)) {
+        resetRole(c);
       }
       unfinished.remove(op.pos());
       answer(e, outcome);
@@ -504,6 +515,9 @@ final class Scheduler {
           openFor(t).setAutoCommit(false);
         }
         try {
+          if (t.role) {
+            roleBack(t.conn); // Ordo's own rows are written with the replica's role
+          }
           saveSequences(t.conn, seqs);
           Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
           t.conn.commit();
@@ -528,8 +542,14 @@ final class Scheduler {
         }
       }
     } finally {
-      closeFor(t);
-      unfinished.remove(t.firstPos);
+      try {
+        if (t.role && t.conn != null) {
+          resetRole(t.conn);
+        }
+      } finally {
+        closeFor(t);
+        unfinished.remove(t.firstPos);
+      }
     }
     if (answersOp) {
       answer(op.entry(), outcome);
@@ -593,6 +613,38 @@ final class Scheduler {
       catalog = Catalog.load(c, backend);
     } catch (SQLException se) {
       throw new ReplicaFault(replica + ": cannot reload the catalog: " + se, se);
+    }
+  }
+
+  /**
+   * Whether an entry changes its connection's role ({@code SET ROLE}, {@code RESET ROLE}). Replica
+   * connections are pooled and shared by every session: a role must not outlive the transaction that set
+   * it, or later entries would run with other privileges on some replicas than on others.
+   */
+  private static boolean changesRole(TxnEntry e) {
+    for (TxnEntry.Statement s : e.statements()) {
+      String first = Analyzer.firstKeywords(s.sql(), 2);
+      if (first.equals("SET ROLE") || first.equals("RESET ROLE")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Back to the replica connection's own role, inside the current transaction. */
+  private static void roleBack(Connection c) throws SQLException {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("RESET ROLE");
+    }
+  }
+
+  private static void resetRole(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.rollback(); // nothing is pending here: the transaction has ended
+      c.setAutoCommit(true);
+    }
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("RESET ROLE");
     }
   }
 
