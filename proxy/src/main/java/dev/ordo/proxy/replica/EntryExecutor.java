@@ -2,6 +2,8 @@ package dev.ordo.proxy.replica;
 
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.ResultData;
+import dev.ordo.proxy.config.Backend;
+import dev.ordo.proxy.sql.TimeFunctions;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.TxnEntry;
 import java.sql.Connection;
@@ -9,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneId;
 
 /** Runs the statements of one entry on a replica connection, inside its current transaction. */
 final class EntryExecutor {
@@ -33,14 +37,23 @@ final class EntryExecutor {
    * Executes every statement of {@code entry} on {@code c} (autocommit off; no
    * commit here), collecting update counts, generated keys and the rows of the
    * last statement that returned rows.
+   *
+   * <p>Time functions become literals ({@link TimeFunctions}): transaction time is
+   * {@code transactionMicros} (the time of the transaction's first entry), and
+   * statement {@code i}'s time is the entry's time plus {@code i} µs. Both come
+   * from the log, so every replica executes the same text.
    */
-  static Outcome.Done run(Connection c, TxnEntry entry) throws StatementFailure {
+  static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend)
+      throws StatementFailure {
+    Instant txnTime = instant(transactionMicros);
     int n = entry.statements().size();
     long[] counts = new long[n];
     ResultData keys = null;
     ResultData rows = null;
     for (int i = 0; i < n; i++) {
-      TxnEntry.Statement s = entry.statements().get(i);
+      TxnEntry.Statement given = entry.statements().get(i);
+      String sql = TimeFunctions.rewrite(given.sql(), txnTime, instant(entry.timestampMicros() + i), zone, backend);
+      TxnEntry.Statement s = sql == given.sql() ? given : new TxnEntry.Statement(sql, given.params());
       try (Statement st = prepare(c, s, entry.keys())) {
         boolean hasRows = st instanceof PreparedStatement ps ? ps.execute() : execute(st, s.sql(), entry.keys());
         if (hasRows) {
@@ -61,6 +74,10 @@ final class EntryExecutor {
       }
     }
     return new Outcome.Done(counts, keys, rows);
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   private static Statement prepare(Connection c, TxnEntry.Statement s, KeyRequest keys) throws SQLException {

@@ -44,6 +44,7 @@ public final class Replica implements AutoCloseable {
   private final ResultSink sink;
   private final int poolSize;
   private final String timeZone;
+  private final java.time.ZoneId zone;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
 
@@ -68,6 +69,17 @@ public final class Replica implements AutoCloseable {
     this.sink = sink;
     this.poolSize = poolSize;
     this.timeZone = timeZone;
+    try {
+      this.zone = java.time.ZoneId.of(timeZone);
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException("timeZone '" + timeZone + "' is not a time zone Java knows (use a region"
+          + " such as UTC or Europe/Paris, or an offset such as +02:00): " + e.getMessage(), e);
+    }
+  }
+
+  /** The time zone this replica's sessions are pinned to. */
+  public java.time.ZoneId timeZone() {
+    return zone;
   }
 
   public String name() {
@@ -303,8 +315,8 @@ public final class Replica implements AutoCloseable {
       resume = r;
       lastApplied = r.last();
       nextRead = Math.max(r.lowWater().index(), 1);
-      scheduler = new Scheduler(config.name(), config.backend(), c, p::getConnection, analyzer, sink, appliedIndex,
-          this::setApplied);
+      scheduler = new Scheduler(config.name(), config.backend(), zone, c, p::getConnection, analyzer, sink,
+          appliedIndex, this::setApplied);
       return c;
     } catch (SQLException e) {
       closeQuietly(c);

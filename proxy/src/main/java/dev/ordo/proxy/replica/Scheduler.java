@@ -117,13 +117,16 @@ final class Scheduler {
   /** Backend connections of transactions, open until their transaction finishes on the backend. */
   private final java.util.Set<Connection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Backend backend;
+  /** The replica sessions' time zone: time functions are replaced by literals in it. */
+  private final java.time.ZoneId zone;
   private Catalog catalog;
   private long currentIndex;
 
-  Scheduler(String replica, Backend backend, Connection catalogSource, Connections connections, Analyzer analyzer,
-      ResultSink sink, long start, LongConsumer onApplied) throws SQLException {
+  Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,
+      Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied) throws SQLException {
     this.replica = replica;
     this.backend = backend;
+    this.zone = zone;
     this.connections = connections;
     this.analyzer = analyzer;
     this.sink = sink;
@@ -450,7 +453,7 @@ final class Scheduler {
       c.setAutoCommit(false);
       Outcome outcome;
       try {
-        Outcome.Done done = EntryExecutor.run(c, e);
+        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -492,7 +495,8 @@ final class Scheduler {
       openFor(t).setAutoCommit(false);
     }
     try {
-      answer(e, EntryExecutor.run(t.conn, e));
+      // Every statement of an interactive transaction sees its first entry's time.
+      answer(e, EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend));
     } catch (EntryExecutor.StatementFailure f) {
       SQLException se = f.sqlException();
       if (!DeterministicErrors.isDeterministic(se)) {

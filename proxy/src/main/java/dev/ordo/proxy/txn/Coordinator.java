@@ -45,6 +45,8 @@ public final class Coordinator implements ResultSink {
   private final Duration timeout;
   private final Clock clock;
   private final AtomicLong requestIds = new AtomicLong();
+  /** The earliest time the next entry may carry (µs): entries of this node carry rising times. */
+  private final AtomicLong nextMicros = new AtomicLong(Long.MIN_VALUE);
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
 
@@ -82,7 +84,8 @@ public final class Coordinator implements ResultSink {
   public Outcome submit(TxnEntry.Kind kind, String txn, boolean batch, KeyRequest keys,
       List<TxnEntry.Statement> statements) throws SQLException {
     long id = requestIds.incrementAndGet();
-    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, micros(), batch, keys, statements);
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, micros(statements.size()), batch, keys,
+        statements);
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     waiting.put(id, result);
     try {
@@ -119,13 +122,31 @@ public final class Coordinator implements ResultSink {
    * that went away, an abort of an earlier incarnation's transactions).
    */
   public CompletableFuture<LogPosition> appendOnly(TxnEntry.Kind kind, String txn) {
-    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, requestIds.incrementAndGet(), txn, micros(), false,
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, requestIds.incrementAndGet(), txn, micros(1), false,
         KeyRequest.NONE, List.of());
     return sequencer.append(entry.encode());
   }
 
-  private long micros() {
-    return TimeUnit.MILLISECONDS.toMicros(clock.millis());
+  /**
+   * This node's clock in UTC microseconds for a new entry, never earlier than the
+   * previous entry's time plus the microseconds that entry reserved: replicas give
+   * statement {@code i} of an entry the entry's time plus {@code i} µs, so the
+   * times this node puts in the log rise strictly. (Entries of different nodes
+   * interleave in the log as they arrive; their clocks are not compared.)
+   *
+   * @param reserve the microseconds the entry uses (its statement count, at least 1)
+   */
+  private long micros(int reserve) {
+    java.time.Instant now = clock.instant();
+    long wall = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+    int n = Math.max(1, reserve);
+    while (true) {
+      long next = nextMicros.get();
+      long start = Math.max(wall, next);
+      if (nextMicros.compareAndSet(next, start + n)) {
+        return start;
+      }
+    }
   }
 
   @Override
@@ -181,6 +202,11 @@ public final class Coordinator implements ResultSink {
   /** The engine of this node's replicas. */
   public dev.ordo.proxy.config.Backend backend() {
     return replicas.get(0).backend();
+  }
+
+  /** The time zone the replicas' sessions are pinned to (time functions are shown in it). */
+  public java.time.ZoneId timeZone() {
+    return replicas.get(0).timeZone();
   }
 
   /**
@@ -338,7 +364,7 @@ public final class Coordinator implements ResultSink {
               nodeId, origin, o.open.size(), OWNER_TIMEOUT.toSeconds());
           o.lastSeenNanos = now; // one decision per timeout
           TxnEntry abort = new TxnEntry(TxnEntry.Kind.ABORT_OWNER, origin, Long.MAX_VALUE,
-              requestIds.incrementAndGet(), "", micros(), false, KeyRequest.NONE, List.of());
+              requestIds.incrementAndGet(), "", micros(1), false, KeyRequest.NONE, List.of());
           sequencer.append(abort.encode());
         }
       });
