@@ -235,12 +235,28 @@ public final class Session {
             : ddl ? " (plus S global; DDL locks exactly the names it changes, and replicas reload their catalog"
                 + " after it)"
             : " (plus S global; replicas add the foreign-key closure from their catalog)")},
-        new Object[] {"rewrites", "none"},
+        new Object[] {"rewrites", rewrites(stmt)},
         new Object[] {"sql sent to replicas", stmt});
     java.util.List<dev.ordo.driver.wire.ColumnInfo> cols = java.util.List.of(
         dev.ordo.driver.wire.ColumnInfo.simple("PROPERTY", java.sql.Types.VARCHAR, "VARCHAR", "java.lang.String"),
         dev.ordo.driver.wire.ColumnInfo.simple("VALUE", java.sql.Types.VARCHAR, "VARCHAR", "java.lang.String"));
     return new Response.Rows(new dev.ordo.driver.wire.ResultData(cols, rows));
+  }
+
+  /**
+   * What replicas change in the statement before running it: time functions
+   * become literals of the transaction's (or statement's) log time, shown here
+   * with this node's clock as an example.
+   */
+  private String rewrites(String stmt) {
+    dev.ordo.proxy.config.Backend b = coordinator.backend();
+    if (!dev.ordo.proxy.sql.TimeFunctions.hasCalls(stmt, b)) {
+      return "none";
+    }
+    java.time.Instant now = java.time.Instant.now();
+    return "time functions become literals of the transaction's log time (statement_timestamp() and"
+        + " clock_timestamp(): the statement's), the same on every replica; with this node's clock now: "
+        + dev.ordo.proxy.sql.TimeFunctions.rewrite(stmt, now, now, coordinator.timeZone(), b);
   }
 
   private static Response statementResponse(Outcome.Done c, KeyRequest keys) {
