@@ -57,6 +57,8 @@ public final class Replica implements AutoCloseable {
   /** Applier thread only: where this replica resumed, and the scheduler of its entries. */
   private Bookkeeping.Resume resume = Bookkeeping.Resume.EMPTY;
   private Scheduler scheduler;
+  /** Applier thread only: the entries recently seen, so that a copy of one is not executed twice. */
+  private Dedupe dedupe = new Dedupe();
   /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
   private long nextRead = 1;
   private volatile String lastProblem;
@@ -314,7 +316,9 @@ public final class Replica implements AutoCloseable {
       }
       resume = r;
       lastApplied = r.last();
-      nextRead = Math.max(r.lowWater().index(), 1);
+      // Re-read the dedupe window before the resume position: those entries are only noted, not executed.
+      nextRead = Math.max(r.lowWater().index() - Dedupe.WINDOW, 1);
+      dedupe = new Dedupe();
       scheduler = new Scheduler(config.name(), config.backend(), zone, c, p::getConnection, analyzer, sink,
           appliedIndex, this::setApplied);
       return c;
@@ -341,10 +345,23 @@ public final class Replica implements AutoCloseable {
     List<LogEntry> entries = chunk.entries();
     for (int i = 0; i < entries.size(); i++) {
       LogEntry e = entries.get(i);
+      TxnEntry txn;
+      try {
+        txn = TxnEntry.decode(e.payload());
+      } catch (ProtocolException pe) {
+        throw new FencedException("log entry " + e.position() + " cannot be decoded: " + pe.getMessage());
+      }
+      // Every entry is noted, those a restart skips too, so every replica recognises the same copies.
+      boolean first = dedupe.first(txn, e.position().index());
       if (e.position().compareTo(resume.lowWater()) < 0) {
         continue; // Below the low-water position: everything there ended before the restart.
       }
-      apply(e);
+      if (!first) {
+        log.warn("{}: log entry {} repeats entry {} of {} ({} {}); its first copy took effect, this one does not",
+            config.name(), e.position(), txn.requestId(), txn.origin(), txn.kind(), txn.txnId());
+      } else {
+        apply(txn, e.position());
+      }
       if (e.position().isAfter(lastApplied)) {
         lastApplied = e.position();
       }
@@ -358,19 +375,13 @@ public final class Replica implements AutoCloseable {
     markHealthyIfCaughtUp();
   }
 
-  private void apply(LogEntry e) throws ReplicaFault, FencedException {
-    TxnEntry txn;
-    try {
-      txn = TxnEntry.decode(e.payload());
-    } catch (ProtocolException pe) {
-      throw new FencedException("log entry " + e.position() + " cannot be decoded: " + pe.getMessage());
-    }
+  private void apply(TxnEntry txn, LogPosition pos) throws ReplicaFault {
     Bookkeeping.Resume r = resume;
-    if (!e.position().isAfter(r.last()) && r.ended().contains(txn.txnId())) {
+    if (!pos.isAfter(r.last()) && r.ended().contains(txn.txnId())) {
       // Ended before the restart: its effects and its row are in the replica already.
       return;
     }
-    scheduler.process(txn, e.position());
+    scheduler.process(txn, pos);
   }
 
   private void markHealthyIfCaughtUp() {

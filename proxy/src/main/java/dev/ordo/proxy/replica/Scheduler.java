@@ -200,6 +200,13 @@ final class Scheduler {
           return;
         }
         Txn t = open.get(e.txn());
+        if (t == null && !e.begins()) {
+          // Not its transaction's first statement, and the transaction is not open: it ended before (an
+          // abort its session had not heard of yet, or a restart forgot why). Only a first statement opens one.
+          answer(e, new Outcome.Failed("25P02", 0, "current transaction is aborted (it was rolled back); commands"
+              + " ignored until end of transaction block: call rollback()", 0));
+          return;
+        }
         if (t == null) {
           t = new Txn(e.txn(), e, op.pos());
           open.put(t.id, t);

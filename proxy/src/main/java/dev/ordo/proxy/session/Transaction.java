@@ -133,13 +133,14 @@ final class Transaction {
       return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
           + "transaction block: " + abortedWhy + ". Call rollback().", -1);
     }
-    if (id == null) {
+    boolean begins = id == null;
+    if (begins) {
       id = coordinator.newTxnId();
       coordinator.opened(id);
     }
     Outcome o;
     try {
-      o = coordinator.submit(TxnEntry.Kind.STMT, id, batch, keys, stmts);
+      o = coordinator.submit(TxnEntry.Kind.STMT, id, begins, batch, keys, stmts);
     } catch (SQLException e) {
       // The statement may or may not have run: the transaction cannot go on.
       coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
@@ -224,7 +225,7 @@ final class Transaction {
           "the transaction was rolled back because " + why + "; nothing was committed", -1);
     }
     try {
-      Outcome o = coordinator.submit(commit ? TxnEntry.Kind.COMMIT : TxnEntry.Kind.ROLLBACK, open, false,
+      Outcome o = coordinator.submit(commit ? TxnEntry.Kind.COMMIT : TxnEntry.Kind.ROLLBACK, open, false, false,
           KeyRequest.NONE, List.of());
       if (o instanceof Outcome.Failed f) {
         return new Response.Error(f.sqlState(), f.vendorCode(), f.message(), -1);

@@ -67,7 +67,7 @@ public final class Coordinator implements ResultSink {
    */
   public Outcome write(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
       throws SQLException {
-    return submit(TxnEntry.Kind.ONE_SHOT, "", batch, keys, statements);
+    return submit(TxnEntry.Kind.ONE_SHOT, "", false, batch, keys, statements);
   }
 
   /** A new interactive transaction id, unique across the cluster and restarts. */
@@ -80,12 +80,13 @@ public final class Coordinator implements ResultSink {
    * outcome on a local replica.
    *
    * @param txn the interactive transaction id, or empty for a one-shot entry
+   * @param begins a {@code STMT} that is the transaction's first
    */
-  public Outcome submit(TxnEntry.Kind kind, String txn, boolean batch, KeyRequest keys,
+  public Outcome submit(TxnEntry.Kind kind, String txn, boolean begins, boolean batch, KeyRequest keys,
       List<TxnEntry.Statement> statements) throws SQLException {
     long id = requestIds.incrementAndGet();
-    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, micros(statements.size()), batch, keys,
-        statements);
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, begins, micros(statements.size()), batch,
+        keys, statements);
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     waiting.put(id, result);
     try {
@@ -122,7 +123,7 @@ public final class Coordinator implements ResultSink {
    * that went away, an abort of an earlier incarnation's transactions).
    */
   public CompletableFuture<LogPosition> appendOnly(TxnEntry.Kind kind, String txn) {
-    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, requestIds.incrementAndGet(), txn, micros(1), false,
+    TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, requestIds.incrementAndGet(), txn, false, micros(1), false,
         KeyRequest.NONE, List.of());
     return sequencer.append(entry.encode());
   }
@@ -364,7 +365,7 @@ public final class Coordinator implements ResultSink {
               nodeId, origin, o.open.size(), OWNER_TIMEOUT.toSeconds());
           o.lastSeenNanos = now; // one decision per timeout
           TxnEntry abort = new TxnEntry(TxnEntry.Kind.ABORT_OWNER, origin, Long.MAX_VALUE,
-              requestIds.incrementAndGet(), "", micros(1), false, KeyRequest.NONE, List.of());
+              requestIds.incrementAndGet(), "", false, micros(1), false, KeyRequest.NONE, List.of());
           sequencer.append(abort.encode());
         }
       });

@@ -24,16 +24,24 @@ import java.util.List;
  *   <li>{@link Kind#HEARTBEAT}: changes nothing; a node with open transactions says it is alive.
  * </ul>
  *
- * <p>Encoding (version 2, big-endian): {@code u8 version, u8 kind, str origin, i64 incarnation,
- * i64 requestId, str txn, i64 timestampMicros, bool batch, KeyRequest keys, i32 n, n × (str sql,
- * i32 m, m × value)}; strings and values as in the wire protocol ({@code docs/protocol.md}). A
- * replica that meets a version or kind it does not know fences itself rather than guess.
+ * <p>Encoding (version 3, big-endian): {@code u8 version, u8 kind, u8 flags, str origin, i64
+ * incarnation, i64 requestId, str txn, i64 timestampMicros, bool batch, KeyRequest keys, i32 n, n ×
+ * (str sql, i32 m, m × value)}; strings and values as in the wire protocol ({@code docs/protocol.md}).
+ * Flag bit 0: the {@code STMT} begins its transaction. Version 2 (no flags byte) is still read: its
+ * {@code STMT} entries may each begin their transaction. A replica that meets a version or kind it
+ * does not know fences itself rather than guess.
+ *
+ * <p>{@link #origin()}, {@link #incarnation()} and {@link #requestId()} identify an entry: the log may
+ * hold the same entry twice (a client retry that the log's retry cache missed), and replicas execute
+ * only its first copy.
  *
  * @param kind what the entry does
  * @param origin the node that appended it
  * @param incarnation that node's incarnation (its start time)
  * @param requestId unique per origin incarnation: matches the outcome to the waiting client
  * @param txn the interactive transaction's id ({@code STMT}, {@code COMMIT}, {@code ROLLBACK}); empty otherwise
+ * @param begins a {@code STMT} that is its transaction's first: only such an entry opens a transaction on a
+ *     replica; a later statement of a transaction that is not open there (it ended) is refused
  * @param timestampMicros the origin's clock when the entry was made (UTC microseconds)
  * @param batch whether the client sent it as a JDBC batch (answered with a count per statement)
  * @param keys generated keys wanted
@@ -45,12 +53,14 @@ public record TxnEntry(
     long incarnation,
     long requestId,
     String txn,
+    boolean begins,
     long timestampMicros,
     boolean batch,
     KeyRequest keys,
     List<Statement> statements) {
 
-  public static final byte VERSION = 2;
+  public static final byte VERSION = 3;
+  private static final int BEGINS = 1;
 
   /** What an entry does. The codes are part of the log format. */
   public enum Kind {
@@ -87,7 +97,7 @@ public record TxnEntry(
   /** A one-shot transaction. */
   public static TxnEntry oneShot(String origin, long incarnation, long requestId, long micros, boolean batch,
       KeyRequest keys, List<Statement> statements) {
-    return new TxnEntry(Kind.ONE_SHOT, origin, incarnation, requestId, "", micros, batch, keys, statements);
+    return new TxnEntry(Kind.ONE_SHOT, origin, incarnation, requestId, "", false, micros, batch, keys, statements);
   }
 
   /**
@@ -98,11 +108,20 @@ public record TxnEntry(
     return kind == Kind.ONE_SHOT ? origin + ":" + incarnation + ":" + requestId : txn;
   }
 
+  /** The entry's identity: the same in every copy of it in the log. */
+  public EntryId id() {
+    return new EntryId(origin, incarnation, requestId);
+  }
+
+  /** Identifies one entry across copies. */
+  public record EntryId(String origin, long incarnation, long requestId) {}
+
   public byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + statements.size() * 64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeByte(kind.code);
+      out.writeByte(begins ? BEGINS : 0);
       Values.writeString(out, origin);
       out.writeLong(incarnation);
       out.writeLong(requestId);
@@ -124,11 +143,12 @@ public record TxnEntry(
   public static TxnEntry decode(byte[] payload) throws ProtocolException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
       byte version = in.readByte();
-      if (version != VERSION) {
-        throw new ProtocolException("log entry version " + version + " is not supported by this Ordo (knows "
+      if (version != VERSION && version != 2) {
+        throw new ProtocolException("log entry version " + version + " is not supported by this Ordo (knows 2 and "
             + VERSION + "); upgrade this node");
       }
       Kind kind = Kind.of(in.readByte());
+      boolean begins = version == 2 ? kind == Kind.STMT : (in.readByte() & BEGINS) != 0;
       String origin = Values.readString(in);
       long incarnation = in.readLong();
       long requestId = in.readLong();
@@ -147,7 +167,7 @@ public record TxnEntry(
       if (in.available() > 0) {
         throw new ProtocolException(in.available() + " trailing bytes after a log entry");
       }
-      return new TxnEntry(kind, origin, incarnation, requestId, txn, ts, batch, keys, stmts);
+      return new TxnEntry(kind, origin, incarnation, requestId, txn, begins, ts, batch, keys, stmts);
     } catch (ProtocolException e) {
       throw e;
     } catch (IOException e) {

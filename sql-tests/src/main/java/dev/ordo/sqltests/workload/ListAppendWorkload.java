@@ -61,6 +61,38 @@ public final class ListAppendWorkload extends TxnClients {
     }
   }
 
+  /**
+   * The lists as each node serves them, in node order: {@code k=v} lines. Reads
+   * through a node are linearizable, so once the load has stopped every node
+   * must answer the same; a node that is still starting is retried for up to
+   * {@code wait}.
+   */
+  public static List<String> contentsThroughEachNode(List<String> urls, String user, String password,
+      Duration wait) throws SQLException, InterruptedException {
+    List<String> out = new ArrayList<>();
+    for (String url : urls) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT k, v FROM la ORDER BY k")) {
+          StringBuilder b = new StringBuilder();
+          while (rs.next()) {
+            b.append(rs.getInt(1)).append('=').append(rs.getString(2)).append('\n');
+          }
+          out.add(b.toString());
+          break;
+        } catch (SQLException e) {
+          if (System.nanoTime() > deadline) {
+            throw new SQLException("cannot read the lists through " + url + " within " + wait + ": " + e.getMessage(),
+                e.getSQLState(), e);
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   protected Invocation generate(Random random) {
     return new Invocation(Op.TXN, List.copyOf(generateTxn(random)));

@@ -65,6 +65,12 @@ class ListAppendFaultsIT {
       long okAfterFaults = history.stream().filter(o -> o.isClient() && o.type() == Op.Type.OK
           && o.time() > Duration.ofSeconds(7).toNanos()).count();
       assertTrue(okAfterFaults > 0, "transactions commit after the faults");
+      // The promise behind the history: every node's replica holds the same lists.
+      List<String> contents =
+          ListAppendWorkload.contentsThroughEachNode(cluster.urls(), "sa", "", Duration.ofSeconds(60));
+      for (int i = 1; i < contents.size(); i++) {
+        assertEquals(contents.get(0), contents.get(i), "node n" + (i + 1) + " holds the same lists as n1");
+      }
       assertTrue(r.valid(), "history with faults is strictly serializable: " + r.anomalies());
     }
   }

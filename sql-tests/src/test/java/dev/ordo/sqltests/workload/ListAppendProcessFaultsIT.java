@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ListAppendProcessFaultsIT {
   private static final long SEED = Long.getLong("ordo.seed", 20261127L);
 
-  @TempDir
+  /** Kept when the test fails: the nodes' logs and databases are the evidence. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
   @Test
@@ -63,9 +65,16 @@ class ListAppendProcessFaultsIT {
       assertTrue(problems.isEmpty(), "every fault applied: " + problems);
       assertEquals(schedule.steps().size(), injected.size(), "every fault injected: " + injected);
       // A history worth checking: on two busy cores, with a node paused, killed or restarting for most of the
-      // 16 s, runs commit 40-110 transactions; a stuck cluster commits almost none.
-      assertTrue(r.okTxns() > 30, "enough transactions committed: " + r);
-      assertTrue(r.valid(), "history with process faults is strictly serializable: " + r.anomalies());
+      // 16 s, runs commit 30-140 transactions; a stuck cluster commits almost none.
+      assertTrue(r.okTxns() >= 20, "enough transactions committed: " + r);
+      // The promise behind the history: every node's replica holds the same lists.
+      List<String> contents =
+          ListAppendWorkload.contentsThroughEachNode(cluster.urls(), "sa", "", Duration.ofSeconds(60));
+      for (int i = 1; i < contents.size(); i++) {
+        assertEquals(contents.get(0), contents.get(i), "node n" + (i + 1) + " holds the same lists as n1");
+      }
+      assertTrue(r.valid(), "history with process faults is strictly serializable: " + r.anomalies()
+          + "; node logs and databases kept in " + dir);
     }
   }
 }
