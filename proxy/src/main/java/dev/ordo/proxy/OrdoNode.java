@@ -2,6 +2,7 @@ package dev.ordo.proxy;
 
 import dev.ordo.proxy.config.NodeConfig;
 import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.proxy.replica.DivergenceMonitor;
 import dev.ordo.proxy.replica.Replica;
 import dev.ordo.proxy.server.ProxyServer;
 import dev.ordo.proxy.server.ServerSettings;
@@ -46,9 +47,11 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
   private final Coordinator coordinator;
   private final ProxyServer server;
   private final Analyzer analyzer;
+  private final DivergenceMonitor monitor;
 
   private OrdoNode(NodeConfig config, Sequencer sequencer, List<Replica> replicas, Coordinator coordinator,
-      ProxyServer server, Analyzer analyzer) {
+      ProxyServer server, Analyzer analyzer, DivergenceMonitor monitor) {
+    this.monitor = monitor;
     this.config = config;
     this.sequencer = sequencer;
     this.replicas = replicas;
@@ -78,9 +81,12 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     Coordinator coordinator = new Coordinator(config.nodeId(), incarnation, sequencer, replicas,
         config.writeTimeout(), Clock.systemUTC());
     holder[0] = coordinator;
+    DivergenceMonitor monitor = new DivergenceMonitor(config.nodeId(), replicas,
+        report -> coordinator.appendDigest(report), coordinator::refuseWrites);
     ProxyServer server = null;
     try {
       for (Replica r : replicas) {
+        r.setDigestSink(monitor);
         r.start();
       }
       ServerSettings settings = new ServerSettings(config.nodeId(), config.database(),
@@ -89,7 +95,8 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
           config.handshakeTimeout(), config.idleInTransactionTimeout());
       abortEarlierIncarnations(config.nodeId(), coordinator);
       coordinator.startOwnerWatch();
-      OrdoNode node = new OrdoNode(config, sequencer, replicas, coordinator, server, analyzer);
+      coordinator.startCheckpoints(config.checkpoints());
+      OrdoNode node = new OrdoNode(config, sequencer, replicas, coordinator, server, analyzer, monitor);
       coordinator.setAdmin(node);
       return node;
     } catch (InterruptedException | RuntimeException e) {
@@ -173,11 +180,17 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
   public ResultData replicaStatus() {
     List<ColumnInfo> cols = List.of(text("REPLICA"), text("ENGINE"), text("STATE"),
         ColumnInfo.simple("APPLIED_INDEX", Types.BIGINT, "BIGINT", "java.lang.Long"), text("LAST_APPLIED"),
-        text("PROBLEM"));
+        text("LAST_CHECKPOINT"), text("LAST_DIGEST"), text("PROBLEM"));
     List<Object[]> rows = new ArrayList<>();
+    String refused = coordinator.writesRefused();
     for (Replica r : replicas) {
+      String problem = r.lastProblem();
+      if (refused != null && r.isHealthy()) {
+        problem = "writes refused: " + refused;
+      }
       rows.add(new Object[] {r.name(), r.backend().productName(), r.state().name(), r.appliedIndex(),
-          r.lastApplied().toString(), r.lastProblem()});
+          r.lastApplied().toString(), r.lastCheckpoint() == null ? null : r.lastCheckpoint().toString(),
+          r.lastDigest(), problem});
     }
     return new ResultData(cols, rows);
   }
@@ -224,6 +237,7 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     }
     ResultSink sink = coordinator::applied;
     Replica r = new Replica(rc, sequencer, sink, config.replicaPoolSize(), config.timeZone(), analyzer);
+    r.setDigestSink(monitor);
     r.start();
     replicas.add(r);
     coordinator.addReplica(r);
@@ -238,10 +252,104 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     return new ResultData(cols, rows);
   }
 
+  @Override
+  public synchronized ResultData resyncReplica(String name, String from) throws SQLException {
+    Replica target = replicas.stream().filter(r -> r.name().equals(name)).findFirst()
+        .orElseThrow(() -> new SQLException("node " + config.nodeId() + " has no replica named " + name
+            + " (ORDO STATUS lists them)", "42704"));
+    if (target.isHealthy() && coordinator.writesRefused() == null) {
+      throw new SQLException("replica " + name + " is healthy; only a fenced or failing replica is "
+          + "resynchronised, or any replica while writes are refused because replicas disagree without a majority "
+          + "(ORDO STATUS shows each replica's state)", "55000");
+    }
+    Replica source = replicas.stream()
+        .filter(r -> r != target && (from == null ? r.isHealthy() : r.name().equals(from)))
+        .findFirst()
+        .orElseThrow(() -> new SQLException(from == null
+            ? "no other replica of node " + config.nodeId() + " is healthy to copy from: "
+                + coordinator.describeReplicas()
+            : "node " + config.nodeId() + " has no other replica named " + from, "55000"));
+    if (!source.isHealthy()) {
+      throw new SQLException("replica " + source.name() + " is " + source.state() + ", not healthy; copy from a "
+          + "healthy one: " + coordinator.describeReplicas(), "55000");
+    }
+    log.info("{}: resynchronising replica {} from {}", config.nodeId(), name, source.name());
+    target.stop();
+    ReplicaConfig src = source.config();
+    ReplicaConfig dst = target.config();
+    String position;
+    if (config.backend() == Backend.POSTGRESQL) {
+      try (Connection s = DriverManager.getConnection(src.jdbcUrl(), src.user(), src.password());
+          Connection t = DriverManager.getConnection(dst.jdbcUrl(), dst.user(), dst.password())) {
+        PgReplicaCopy.wipe(t);
+        position = PgReplicaCopy.copy(s, t).position().toString();
+      }
+    } else {
+      position = copyH2(source, dst);
+    }
+    monitor.forget(name, sequencer.committedIndex());
+    coordinator.allowWrites();
+    target.start();
+    log.info("{}: replica {} resynchronised from {} as of log position {}; it now follows the log",
+        config.nodeId(), name, source.name(), position);
+    List<ColumnInfo> cols = List.of(text("REPLICA"), text("COPIED_FROM"), text("AS_OF_LOG_POSITION"));
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {name, source.name(), position});
+    return new ResultData(cols, rows);
+  }
+
+  /**
+   * H2: pauses the source between two entries with nothing in flight (its
+   * committed data still, bookkeeping included, as after a crash), scripts it,
+   * and replaces the target's contents with the script.
+   */
+  private static String copyH2(Replica source, ReplicaConfig dst) throws SQLException {
+    java.nio.file.Path script = null;
+    try {
+      if (!source.pause(Duration.ofSeconds(60))) {
+        throw new SQLException("replica " + source.name() + " could not pause its applier within 60 s to be "
+            + "copied; retry", "55000");
+      }
+      script = Files.createTempFile("ordo-resync-", ".sql");
+      String file = script.toAbsolutePath().toString().replace("'", "''");
+      ReplicaConfig src = source.config();
+      try (Connection s = DriverManager.getConnection(src.jdbcUrl(), src.user(), src.password());
+          java.sql.Statement st = s.createStatement()) {
+        st.execute("SCRIPT TO '" + file + "'");
+      }
+      source.unpause();
+      try (Connection t = DriverManager.getConnection(dst.jdbcUrl(), dst.user(), dst.password());
+          java.sql.Statement st = t.createStatement()) {
+        st.execute("DROP ALL OBJECTS");
+        st.execute("RUNSCRIPT FROM '" + file + "'");
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT LOG_INDEX, SUB_INDEX FROM ORDO.APPLIED "
+            + "ORDER BY LOG_INDEX DESC, SUB_INDEX DESC LIMIT 1")) {
+          return rs.next() ? rs.getLong(1) + "." + rs.getInt(2) : "0.0";
+        }
+      }
+    } catch (IOException e) {
+      throw new SQLException("cannot write the copy of replica " + source.name() + ": " + e.getMessage(), "58030",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while copying replica " + source.name(), "57014", e);
+    } finally {
+      source.unpause();
+      if (script != null) {
+        try {
+          Files.deleteIfExists(script);
+        } catch (IOException ignored) {
+          // A temporary file.
+        }
+      }
+    }
+  }
+
   /** Stops serving, stops the appliers, closes the log. Data stays on disk. */
   @Override
   public void close() {
     log.info("{}: stopping", config.nodeId());
+    coordinator.stopCheckpoints();
     coordinator.stopOwnerWatch();
     server.close();
     replicas.forEach(Replica::stop);

@@ -125,6 +125,9 @@ public final class Nodes {
       }
     }
     for (String t : tables) {
+      if (t.equalsIgnoreCase("\"ORDO\".\"CHECKPOINTS\"")) {
+        continue; // how many checkpoints a replica has recorded depends on how far it is: compared through digests
+      }
       List<String> rows = new ArrayList<>();
       // The low-water columns say where each replica would resume: replica-local, not replicated data.
       String columns = t.equalsIgnoreCase("\"ORDO\".\"APPLIED\"")

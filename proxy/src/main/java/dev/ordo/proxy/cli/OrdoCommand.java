@@ -1,6 +1,7 @@
 package dev.ordo.proxy.cli;
 
 import dev.ordo.proxy.OrdoNode;
+import dev.ordo.proxy.config.CheckpointSettings;
 import dev.ordo.proxy.config.NodeConfig;
 import dev.ordo.proxy.config.ReplicaConfig;
 import dev.ordo.sequencer.SequencerConfig;
@@ -126,6 +127,20 @@ public final class OrdoCommand implements Runnable {
             + "(ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration idleInTransactionTimeout;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "PT5S",
+        description = "Longest time between checkpoints, where replicas compare digests (ISO-8601, PT0S: off; "
+            + "default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-entries", defaultValue = "10000",
+        description = "Most log indexes between checkpoints (default: ${DEFAULT-VALUE}).")
+    long checkpointEntries;
+
+    @Option(names = "--table-hash-interval", defaultValue = "PT5M",
+        description = "How often a checkpoint also hashes every table's contents on every replica "
+            + "(ISO-8601, PT0S: never; default: ${DEFAULT-VALUE}).")
+    Duration tableHashInterval;
+
     @Override
     public Integer call() throws Exception {
       NodeConfig cfg = toConfig();
@@ -167,7 +182,7 @@ public final class OrdoCommand implements Runnable {
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
       return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
           user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
-          idleInTransactionTimeout);
+          idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval));
     }
   }
 }

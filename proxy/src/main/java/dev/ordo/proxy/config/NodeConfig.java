@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param writeTimeout how long a write waits for its outcome before answering 08007
  * @param handshakeTimeout how long a new connection may take to say hello
  * @param idleInTransactionTimeout how long an interactive transaction may stay idle before it is rolled back
+ * @param checkpoints when replicas report digests and hash their tables
  */
 public record NodeConfig(
     String nodeId,
@@ -39,7 +40,8 @@ public record NodeConfig(
     String timeZone,
     Duration writeTimeout,
     Duration handshakeTimeout,
-    Duration idleInTransactionTimeout) {
+    Duration idleInTransactionTimeout,
+    CheckpointSettings checkpoints) {
 
   /** The default client port. */
   public static final int DEFAULT_PORT = 6736;
@@ -56,6 +58,7 @@ public record NodeConfig(
     Objects.requireNonNull(writeTimeout, "writeTimeout");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleInTransactionTimeout, "idleInTransactionTimeout");
+    Objects.requireNonNull(checkpoints, "checkpoints");
     if (idleInTransactionTimeout.isNegative() || idleInTransactionTimeout.isZero()) {
       throw new IllegalArgumentException("idleInTransactionTimeout: must be positive, got " + idleInTransactionTimeout);
     }
@@ -97,13 +100,14 @@ public record NodeConfig(
     Path abs = dataDir.toAbsolutePath().normalize();
     SequencerConfig log = SequencerConfig.single("n1", bindHost, raftPort, abs.resolve("log"));
     return new NodeConfig("n1", DEFAULT_DATABASE, bindHost, port, abs, log, h2Replicas(abs, replicaCount),
-        null, null, 64, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        null, null, 64, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60),
+        CheckpointSettings.DEFAULT);
   }
 
   /** This configuration with other replicas. */
   public NodeConfig withReplicas(List<ReplicaConfig> newReplicas) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, newReplicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
   }
 
   /** The engine of this node's replicas. */
@@ -127,31 +131,37 @@ public record NodeConfig(
   /** A copy with another log configuration (multi-peer groups). */
   public NodeConfig withLog(SequencerConfig newLog) {
     return new NodeConfig(newLog.peerId(), database, bindHost, port, dataDir, newLog, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
   }
 
   /** A copy with client credentials required. */
   public NodeConfig withCredentials(String newUser, String newPassword) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, newUser, newPassword,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
   }
 
   /** A copy with another idle-in-transaction timeout. */
   public NodeConfig withIdleInTransactionTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout, checkpoints);
   }
 
   /** A copy with another write timeout. */
   public NodeConfig withWriteTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout);
+        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+  }
+
+  /** A copy with other checkpoint settings. */
+  public NodeConfig withCheckpoints(CheckpointSettings newCheckpoints) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, newCheckpoints);
   }
 
   /** A copy listening on another port. */
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(nodeId, database, bindHost, newPort, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
   }
 
   /** The configuration as one line per setting, password hidden, for the start-up log. */
@@ -174,7 +184,9 @@ public record NodeConfig(
         .append("timeZone=").append(timeZone).append('\n')
         .append("writeTimeout=").append(writeTimeout).append('\n')
         .append("handshakeTimeout=").append(handshakeTimeout).append('\n')
-        .append("idleInTransactionTimeout=").append(idleInTransactionTimeout);
+        .append("idleInTransactionTimeout=").append(idleInTransactionTimeout).append('\n')
+        .append("checkpoints=").append(checkpoints.enabled() ? "every " + checkpoints.interval() + " or "
+            + checkpoints.entries() + " indexes, tables hashed every " + checkpoints.tableHashInterval() : "off");
     return b.toString();
   }
 }

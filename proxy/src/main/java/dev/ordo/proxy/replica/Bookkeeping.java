@@ -64,7 +64,17 @@ final class Bookkeeping {
       + "VALUES (?, ?, ?) ON CONFLICT (NAME) DO UPDATE SET LAST_VALUE = EXCLUDED.LAST_VALUE, "
       + "IS_CALLED = EXCLUDED.IS_CALLED";
   private static final String INSERT = "INSERT INTO ORDO.APPLIED (TXN_ID, LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB, "
-      + "OUTCOME, UPDATE_COUNTS, SQL_STATE) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+      + "OUTCOME, UPDATE_COUNTS, SQL_STATE, OUTCOME_HASH) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** The hash of each transaction's outcome ({@link Digests#end}), summed into the running digest. */
+  private static final String ADD_OUTCOME_HASH = "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS OUTCOME_HASH BIGINT";
+  /**
+   * The running digest at each checkpoint this replica passed: the sum of the
+   * outcome hashes of every transaction that ended before it, and the hash of
+   * the tables' contents when the checkpoint asked for one.
+   */
+  private static final String CREATE_CHECKPOINTS = "CREATE TABLE IF NOT EXISTS ORDO.CHECKPOINTS ("
+      + "LOG_INDEX BIGINT NOT NULL, SUB_INDEX INTEGER NOT NULL, DIGEST BIGINT NOT NULL, TABLE_HASH BIGINT, "
+      + "CONSTRAINT CHECKPOINTS_POSITION PRIMARY KEY (LOG_INDEX, SUB_INDEX))";
 
   /** Where a replica resumes. */
   record Resume(LogPosition last, LogPosition lowWater, Set<String> ended) {
@@ -78,6 +88,8 @@ final class Bookkeeping {
     try (Statement s = c.createStatement()) {
       s.execute(CREATE_SCHEMA);
       s.execute(CREATE_TABLE);
+      s.execute(ADD_OUTCOME_HASH);
+      s.execute(CREATE_CHECKPOINTS);
       if (backend == Backend.POSTGRESQL) {
         s.execute(CREATE_INDEX_PG);
         s.execute(CREATE_SEQUENCES);
@@ -175,7 +187,7 @@ final class Bookkeeping {
 
   /** Records how a transaction ended, inside the current transaction of {@code c}. */
   static void record(Connection c, String txnId, LogPosition pos, LogPosition low, String outcome, long[] counts,
-      String sqlState) throws SQLException {
+      String sqlState, long outcomeHash) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       ps.setString(1, txnId);
       ps.setLong(2, pos.index());
@@ -186,6 +198,87 @@ final class Bookkeeping {
       ps.setString(7, counts == null ? null
           : Arrays.stream(counts).mapToObj(Long::toString).collect(Collectors.joining(",")));
       ps.setString(8, sqlState);
+      ps.setLong(9, outcomeHash);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The checkpoint recorded at {@code pos}, or null. */
+  static Checkpoint checkpointAt(Connection c, LogPosition pos) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT LOG_INDEX, SUB_INDEX, DIGEST, TABLE_HASH "
+        + "FROM ORDO.CHECKPOINTS WHERE LOG_INDEX = ? AND SUB_INDEX = ?")) {
+      ps.setLong(1, pos.index());
+      ps.setInt(2, pos.sub());
+      return checkpoint(ps);
+    }
+  }
+
+  /** The last checkpoint recorded before {@code pos}, or null. */
+  static Checkpoint lastCheckpointBefore(Connection c, LogPosition pos) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT LOG_INDEX, SUB_INDEX, DIGEST, TABLE_HASH "
+        + "FROM ORDO.CHECKPOINTS WHERE LOG_INDEX < ? OR (LOG_INDEX = ? AND SUB_INDEX < ?) "
+        + "ORDER BY LOG_INDEX DESC, SUB_INDEX DESC LIMIT 1")) {
+      ps.setLong(1, pos.index());
+      ps.setLong(2, pos.index());
+      ps.setInt(3, pos.sub());
+      return checkpoint(ps);
+    }
+  }
+
+  /** The last checkpoint recorded, or null. */
+  static Checkpoint lastCheckpoint(Connection c) throws SQLException {
+    return lastCheckpointBefore(c, new LogPosition(Long.MAX_VALUE, Integer.MAX_VALUE));
+  }
+
+  private static Checkpoint checkpoint(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      long table = rs.getLong(4);
+      return new Checkpoint(new LogPosition(rs.getLong(1), rs.getInt(2)), rs.getLong(3),
+          rs.wasNull() ? null : table);
+    }
+  }
+
+  /** A checkpoint as recorded: its position, the running digest there, the tables' hash if taken. */
+  record Checkpoint(LogPosition position, long digest, Long tableHash) {}
+
+  /**
+   * The running digest at {@code to}: {@code from}'s digest plus the outcome
+   * hashes of the transactions that ended in {@code [from, to)}.
+   */
+  static long digestBetween(Connection c, Checkpoint from, LogPosition to) throws SQLException {
+    long sum = from == null ? 0 : from.digest();
+    LogPosition start = from == null ? LogPosition.ZERO : from.position();
+    try (PreparedStatement ps = c.prepareStatement("SELECT LOG_INDEX, SUB_INDEX, OUTCOME_HASH FROM ORDO.APPLIED "
+        + "WHERE LOG_INDEX >= ? AND LOG_INDEX <= ? AND OUTCOME_HASH IS NOT NULL")) {
+      ps.setLong(1, start.index());
+      ps.setLong(2, to.index());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          LogPosition p = new LogPosition(rs.getLong(1), rs.getInt(2));
+          if (p.compareTo(start) >= 0 && p.compareTo(to) < 0) {
+            sum += rs.getLong(3);
+          }
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** Records a checkpoint (its own backend transaction; autocommit on {@code c}). */
+  static void recordCheckpoint(Connection c, Checkpoint cp) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO ORDO.CHECKPOINTS (LOG_INDEX, SUB_INDEX, DIGEST, TABLE_HASH) VALUES (?, ?, ?, ?)")) {
+      ps.setLong(1, cp.position().index());
+      ps.setInt(2, cp.position().sub());
+      ps.setLong(3, cp.digest());
+      if (cp.tableHash() == null) {
+        ps.setNull(4, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(4, cp.tableHash());
+      }
       ps.executeUpdate();
     }
   }

@@ -242,6 +242,17 @@ final class Catalog {
   }
 
   /** Whether {@code table} has triggers, whose effects table locks cannot see. */
+  /** Every base table outside Ordo's own schema (upper-cased, qualified): what a checkpoint hashes. */
+  java.util.SortedSet<String> userTables() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String t : tables) {
+      if (!t.startsWith("ORDO.") && !isSystem(t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   boolean hasTriggers(String table) {
     return triggered.contains(table);
   }

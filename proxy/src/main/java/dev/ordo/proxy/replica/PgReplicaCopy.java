@@ -117,6 +117,22 @@ public final class PgReplicaCopy {
     }
   }
 
+  /** Drops every user schema of {@code target} (its data, functions, Ordo's bookkeeping) and leaves an empty public. */
+  public static void wipe(Connection target) throws SQLException {
+    target.setAutoCommit(false);
+    try {
+      for (String schema : strings(target, "SELECT quote_ident(n.nspname) FROM pg_namespace n WHERE " + USER_SCHEMA
+          + " ORDER BY n.oid")) {
+        exec(target, "DROP SCHEMA " + schema + " CASCADE");
+      }
+      exec(target, "CREATE SCHEMA public");
+      target.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(target);
+      throw e;
+    }
+  }
+
   private static void requireEmpty(Connection target) throws SQLException {
     List<String> found = strings(target, "SELECT n.nspname || '.' || c.relname FROM pg_class c "
         + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA + " AND n.nspname NOT LIKE 'pg_temp%' "

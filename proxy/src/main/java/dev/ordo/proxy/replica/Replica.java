@@ -62,6 +62,17 @@ public final class Replica implements AutoCloseable {
   /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
   private long nextRead = 1;
   private volatile String lastProblem;
+  /** Where this replica's checkpoint reports go. */
+  private volatile DigestSink digestSink = DigestSink.NONE;
+  /** Why this replica was fenced by a digest comparison, or null. */
+  private volatile String fencedWhy;
+  /** Engine, version and the settings that change results, as this replica reported them. */
+  private volatile String fingerprint = "";
+  private volatile LogPosition lastCheckpoint;
+  private volatile String lastDigest;
+  /** An operator copies from this replica: the applier stops between entries, its work drained. */
+  private volatile boolean pauseRequested;
+  private volatile boolean paused;
 
   public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone,
       Analyzer analyzer) {
@@ -116,6 +127,71 @@ public final class Replica implements AutoCloseable {
     return lastApplied;
   }
 
+  /** Sends this replica's checkpoint reports to {@code sink}. */
+  public void setDigestSink(DigestSink sink) {
+    this.digestSink = sink;
+  }
+
+  /** This replica's environment fingerprint (empty until it first connected). */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** The last checkpoint this replica reported, or null. */
+  public LogPosition lastCheckpoint() {
+    return lastCheckpoint;
+  }
+
+  /** The running digest it reported there (hex), or null. */
+  public String lastDigest() {
+    return lastDigest;
+  }
+
+  /**
+   * Fences this replica: it serves no reads and answers no client from now on,
+   * and its applier stops before the next entry. It stays fenced until an
+   * operator resynchronises it.
+   */
+  public void fence(String why) {
+    if (fencedWhy != null) {
+      return;
+    }
+    fencedWhy = why;
+    lastProblem = why;
+    state = State.FENCED;
+    log.error("{}: fenced: {}. It serves nothing until an operator resynchronises it (ORDO RESYNC REPLICA {}).",
+        config.name(), why, config.name());
+    signal();
+  }
+
+  /** Why it was fenced, or null. */
+  public String fencedWhy() {
+    return fencedWhy;
+  }
+
+  /**
+   * Stops applying between two entries once every piece of work in flight has
+   * finished, so that the replica's committed data stays still (no commit is in
+   * progress: as after a crash); returns false if it did not within {@code timeout}.
+   */
+  public boolean pause(Duration timeout) throws InterruptedException {
+    pauseRequested = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!paused) {
+      if (System.nanoTime() > deadline || applier == null) {
+        pauseRequested = false;
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  /** Applies again after {@link #pause}. */
+  public void unpause() {
+    pauseRequested = false;
+  }
+
   /** The last problem the replica met, or null. */
   public String lastProblem() {
     return lastProblem;
@@ -128,6 +204,7 @@ public final class Replica implements AutoCloseable {
       if (applier != null) {
         return;
       }
+      fencedWhy = null;
       state = State.STARTING;
       pool = newPool();
       Thread t = Thread.ofPlatform().name("ordo-applier-" + config.name()).daemon(true).unstarted(this::run);
@@ -254,8 +331,10 @@ public final class Replica implements AutoCloseable {
         } catch (FencedException e) {
           state = State.FENCED;
           lastProblem = e.getMessage();
-          log.error("{}: fenced: {}. It serves nothing until an operator repairs it.", config.name(),
-              e.getMessage());
+          if (fencedWhy == null) {
+            log.error("{}: fenced: {}. It serves nothing until an operator repairs it.", config.name(),
+                e.getMessage());
+          }
           return;
         } catch (RuntimeException | Error e) {
           // A defect, not a replica fault: stop serving from this replica rather than guess.
@@ -319,8 +398,25 @@ public final class Replica implements AutoCloseable {
       // Re-read the dedupe window before the resume position: those entries are only noted, not executed.
       nextRead = Math.max(r.lowWater().index() - Dedupe.WINDOW, 1);
       dedupe = new Dedupe();
+      String fp = Fingerprint.of(c, config.backend());
+      if (!fp.equals(fingerprint)) {
+        log.info("{}: environment {}", config.name(), fp);
+        fingerprint = fp;
+      }
       scheduler = new Scheduler(config.name(), config.backend(), zone, c, p::getConnection, analyzer, sink,
-          appliedIndex, this::setApplied);
+          appliedIndex, this::setApplied, new DigestSink() {
+            @Override
+            public void own(dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
+              lastCheckpoint = new LogPosition(r.checkpointIndex(), r.checkpointSub());
+              lastDigest = Digests.hex(r.digest());
+              digestSink.own(r);
+            }
+
+            @Override
+            public void logged(dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
+              digestSink.logged(r);
+            }
+          }, fp);
       return c;
     } catch (SQLException e) {
       closeQuietly(c);
@@ -330,6 +426,18 @@ public final class Replica implements AutoCloseable {
 
   /** Applies every committed entry not applied yet, then waits briefly for more. */
   private void applyAvailable() throws ReplicaFault, InterruptedException, FencedException {
+    if (fencedWhy != null) {
+      throw new FencedException(fencedWhy);
+    }
+    if (pauseRequested) {
+      scheduler.drain();
+      paused = true;
+      while (pauseRequested && applier == Thread.currentThread() && fencedWhy == null) {
+        Thread.sleep(10);
+      }
+      paused = false;
+      return;
+    }
     long next = nextRead;
     if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
       scheduler.checkFault();

@@ -73,6 +73,8 @@ final class Scheduler {
     Connection conn;
     String failedState;
     String failedWhy;
+    /** Physical: the hashes of its statements' outcomes, in order (folded into its end's hash). */
+    long outcomes;
 
     Txn(String id, TxnEntry first, LogPosition firstPos) {
       this.id = id;
@@ -121,10 +123,23 @@ final class Scheduler {
   private final java.time.ZoneId zone;
   private Catalog catalog;
   private long currentIndex;
+  /** Where checkpoint reports go. */
+  private final DigestSink digests;
+  /** This replica's environment fingerprint, sent with every report. */
+  private final String fingerprint;
+  /** Ends (one-shot entries, transaction ends) decided by the logical layer and not yet finished on the backend. */
+  private final java.util.TreeMap<LogPosition, Integer> pendingEnds = new java.util.TreeMap<>();
+  private final java.util.concurrent.locks.ReentrantLock endsLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition endsChanged = endsLock.newCondition();
+  /** Checkpoint digests are computed one after the other, in log order. */
+  private CompletableFuture<Void> checkpoints = CompletableFuture.completedFuture(null);
 
   Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,
-      Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied) throws SQLException {
+      Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied, DigestSink digests, String fingerprint)
+      throws SQLException {
     this.replica = replica;
+    this.digests = digests;
+    this.fingerprint = fingerprint;
     this.backend = backend;
     this.zone = zone;
     this.connections = connections;
@@ -163,6 +178,19 @@ final class Scheduler {
     }
   }
 
+  /** Waits until every piece of physical work scheduled so far has finished (applier thread). */
+  void drain() throws ReplicaFault, InterruptedException {
+    for (CompletableFuture<?> f : new ArrayList<>(inFlight)) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        checkFault();
+      }
+    }
+    inFlight.removeIf(CompletableFuture::isDone);
+    checkFault();
+  }
+
   /** Stops: waits briefly for work in flight, then closes every transaction's connection (rolling it back). */
   void abandon() {
     fault.compareAndSet(null, new ReplicaFault(replica + ": scheduler abandoned", null));
@@ -185,6 +213,7 @@ final class Scheduler {
     switch (e.kind()) {
       case ONE_SHOT -> {
         unfinished.put(op.pos(), e.txnId());
+        expectEnd(op.pos());
         Decision d = locks.request(e.txnId(), lockSet(e), op);
         if (d == Decision.GRANTED) {
           runGranted(op);
@@ -245,6 +274,15 @@ final class Scheduler {
         answer(e, new Outcome.Done(new long[0], null, null));
       }
       case HEARTBEAT -> answer(e, new Outcome.Done(new long[0], null, null));
+      case CHECKPOINT -> checkpoint(op);
+      case DIGEST -> {
+        try {
+          digests.logged(e.digestReport());
+        } catch (dev.ordo.driver.wire.ProtocolException pe) {
+          throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
+        }
+        answer(e, new Outcome.Done(new long[0], null, null));
+      }
       default -> throw new IllegalStateException("unknown entry kind " + e.kind());
     }
   }
@@ -284,6 +322,10 @@ final class Scheduler {
   private void runGranted(Op op) throws ReplicaFault {
     TxnEntry e = op.entry();
     Map<String, Mode> wanted = locks.grantedLocks(op);
+    if (e.kind() == TxnEntry.Kind.CHECKPOINT) {
+      hashTablesGranted(op, wanted);
+      return;
+    }
     if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
       boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
@@ -360,6 +402,7 @@ final class Scheduler {
   /** Ends {@code t} at {@code op}: commit, rollback or abort; its locks are released here, logically. */
   private void end(Txn t, Op op, boolean commit, String how) throws ReplicaFault {
     open.remove(t.id);
+    expectEnd(op.pos());
     ended.put(t.id, commit ? "committed" : how);
     if (t.waiting != null && t.waiting != op) {
       // Its statement was waiting for locks: it will never run; say so rather than leave the client waiting.
@@ -465,7 +508,8 @@ final class Scheduler {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
         saveSequences(c, seqs);
-        Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null);
+        Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null,
+            Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done)));
         c.commit();
         outcome = done;
       } catch (EntryExecutor.StatementFailure f) {
@@ -475,7 +519,8 @@ final class Scheduler {
           throw se;
         }
         outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
-        recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs);
+        recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs,
+            Digests.end(e.txnId(), Bookkeeping.FAILED, se.getSQLState(), Digests.outcome(outcome)));
       } catch (SQLException se) {
         c.rollback();
         if (!Bookkeeping.isDuplicateTxn(se)) {
@@ -487,6 +532,7 @@ final class Scheduler {
         resetRole(c);
       }
       unfinished.remove(op.pos());
+      endDone(op.pos());
       answer(e, outcome);
     }
   }
@@ -503,7 +549,9 @@ final class Scheduler {
     }
     try {
       // Every statement of an interactive transaction sees its first entry's time.
-      answer(e, EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend));
+      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend);
+      t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done));
+      answer(e, done);
     } catch (EntryExecutor.StatementFailure f) {
       SQLException se = f.sqlException();
       if (!DeterministicErrors.isDeterministic(se)) {
@@ -512,7 +560,9 @@ final class Scheduler {
       t.conn.rollback();
       t.failedState = se.getSQLState();
       t.failedWhy = "an earlier statement failed with SQLState " + se.getSQLState();
-      answer(e, new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement));
+      Outcome.Failed failed = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
+      t.outcomes = Digests.combine(t.outcomes, Digests.outcome(failed));
+      answer(e, failed);
     }
   }
 
@@ -530,7 +580,8 @@ final class Scheduler {
             roleBack(t.conn); // Ordo's own rows are written with the replica's role
           }
           saveSequences(t.conn, seqs);
-          Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null);
+          Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null,
+              Digests.end(t.id, Bookkeeping.COMMITTED, null, t.outcomes));
           t.conn.commit();
         } catch (SQLException se) {
           t.conn.rollback();
@@ -546,7 +597,8 @@ final class Scheduler {
         }
         String code = commit || t.failedState != null || !"rolled back".equals(how)
             ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
-        recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs);
+        recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
+            Digests.end(t.id, code, t.failedState, t.outcomes));
         if (commit) {
           outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
               + "); nothing was committed", 0);
@@ -560,6 +612,7 @@ final class Scheduler {
       } finally {
         closeFor(t);
         unfinished.remove(t.firstPos);
+        endDone(op.pos());
       }
     }
     if (answersOp) {
@@ -573,10 +626,10 @@ final class Scheduler {
    * sequence values it moved: sequences do not roll back.
    */
   private void recordEnd(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
-      String sqlState, List<String> seqs) throws SQLException {
+      String sqlState, List<String> seqs, long outcomeHash) throws SQLException {
     try {
       saveSequences(c, seqs);
-      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState);
+      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState, outcomeHash);
       c.commit();
     } catch (SQLException se) {
       c.rollback();
@@ -606,6 +659,157 @@ final class Scheduler {
       }
     }
     return pos;
+  }
+
+  // ---- checkpoints: digests and table hashes ----
+
+  /** Logical: an end at {@code pos} was decided; a checkpoint after it waits until it is finished. */
+  private void expectEnd(LogPosition pos) {
+    endsLock.lock();
+    try {
+      pendingEnds.merge(pos, 1, Integer::sum);
+    } finally {
+      endsLock.unlock();
+    }
+  }
+
+  /** Physical: the end at {@code pos} is finished on the backend (its bookkeeping row committed). */
+  private void endDone(LogPosition pos) {
+    endsLock.lock();
+    try {
+      pendingEnds.computeIfPresent(pos, (k, n) -> n == 1 ? null : n - 1);
+      endsChanged.signalAll();
+    } finally {
+      endsLock.unlock();
+    }
+  }
+
+  /** Waits until every end decided before {@code pos} is finished; false if the scheduler failed meanwhile. */
+  private boolean awaitEndsBefore(LogPosition pos) throws InterruptedException {
+    endsLock.lock();
+    try {
+      while (!pendingEnds.headMap(pos).isEmpty()) {
+        if (fault.get() != null) {
+          return false;
+        }
+        endsChanged.await(200, TimeUnit.MILLISECONDS);
+      }
+      return fault.get() == null;
+    } finally {
+      endsLock.unlock();
+    }
+  }
+
+  /**
+   * Logical: a checkpoint. Its digest is the sum of the outcome hashes of every
+   * transaction that ended before it, computed once they have all finished on
+   * the backend (no locks: nothing waits for it). If it asks for table hashes, it
+   * also takes S locks on every user table, like a read of them all, so it sees
+   * the tables after every write ordered before it and before any after it.
+   */
+  private void checkpoint(Op op) throws ReplicaFault {
+    CompletableFuture<Long> tables = new CompletableFuture<>();
+    if (op.entry().hashesTables()) {
+      Map<String, Mode> set = new LinkedHashMap<>();
+      java.util.SortedSet<String> names = catalog.userTables();
+      names.forEach(t -> set.put(t, Mode.S));
+      checkpointTables.put(op.pos(), new PendingTables(names, tables));
+      Decision d = locks.request(checkpointId(op.pos()), set, op);
+      if (d == Decision.GRANTED) {
+        runGranted(op);
+      } else if (d == Decision.DEADLOCK) {
+        throw new IllegalStateException(replica + ": checkpoint " + op.pos() + " reported in a deadlock");
+      }
+    } else {
+      tables.complete(null);
+    }
+    LogPosition pos = op.pos();
+    checkpoints = checkpoints.thenRunAsync(() -> reportCheckpoint(pos, tables), threads)
+        .exceptionally(err -> null); // a failed report is not retried: the next checkpoint reports again
+    answer(op.entry(), new Outcome.Done(new long[0], null, null));
+  }
+
+  private record PendingTables(java.util.SortedSet<String> names, CompletableFuture<Long> hash) {}
+
+  private final Map<LogPosition, PendingTables> checkpointTables = new HashMap<>();
+
+  private static String checkpointId(LogPosition pos) {
+    return "checkpoint@" + pos;
+  }
+
+  /** Logical: the checkpoint's S locks are granted; the hash runs after the writes before it, then releases. */
+  private void hashTablesGranted(Op op, Map<String, Mode> wanted) {
+    PendingTables p = checkpointTables.remove(op.pos());
+    CompletableFuture<Void> after = dependencies(checkpointId(op.pos()), wanted);
+    CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> {
+      try (Connection c = connections.open()) {
+        p.hash().complete(Digests.tables(c, sqlNames(c, p.names())));
+      }
+    }), threads);
+    done.whenComplete((v, err) -> {
+      if (err != null) {
+        p.hash().completeExceptionally(err);
+      }
+    });
+    inFlight.add(done);
+    noteRelease(wanted, done);
+    released.addAll(locks.release(checkpointId(op.pos())));
+  }
+
+  /** The quoted SQL names of the given tables (upper-cased, qualified), as this replica spells them. */
+  private static List<String> sqlNames(Connection c, java.util.Collection<String> upper) throws SQLException {
+    Map<String, String> real = new HashMap<>();
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES")) {
+      while (rs.next()) {
+        String schema = rs.getString(1);
+        String table = rs.getString(2);
+        real.put((schema + "." + table).toUpperCase(java.util.Locale.ROOT),
+            quote(schema) + "." + quote(table));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String u : upper) {
+      String name = real.get(u);
+      if (name != null) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** Physical, in log order: computes, records and reports the checkpoint at {@code pos}. */
+  private void reportCheckpoint(LogPosition pos, CompletableFuture<Long> tables) {
+    try {
+      if (!awaitEndsBefore(pos)) {
+        return;
+      }
+      Long tableHash = tables.get();
+      Bookkeeping.Checkpoint cp;
+      try (Connection c = connections.open()) {
+        Bookkeeping.Checkpoint recorded = Bookkeeping.checkpointAt(c, pos);
+        if (recorded != null) {
+          cp = recorded; // recorded before a restart: report what was found then
+        } else {
+          long digest = Bookkeeping.digestBetween(c, Bookkeeping.lastCheckpointBefore(c, pos), pos);
+          cp = new Bookkeeping.Checkpoint(pos, digest, tableHash);
+          Bookkeeping.recordCheckpoint(c, cp);
+        }
+      }
+      digests.own(new TxnEntry.DigestReport("", replica, pos.index(), pos.sub(), cp.digest(), cp.tableHash(),
+          fingerprint));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      if (fault.get() == null) {
+        org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("{}: checkpoint {} not reported: {}", replica,
+            pos, e.toString());
+      }
+    }
   }
 
   // ---- logical helpers ----

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * <pre>
  * ORDO STATUS
  * ORDO ADD REPLICA name URL 'jdbc:postgresql://...' [USER 'user'] [PASSWORD 'password'] [FROM replica]
+ * ORDO RESYNC REPLICA name [FROM replica]
  * </pre>
  */
 final class OrdoCommands {
@@ -21,8 +22,10 @@ final class OrdoCommands {
   private static final Pattern ADD_REPLICA = Pattern.compile("\\s*ORDO\\s+ADD\\s+REPLICA\\s+(\\w+)\\s+URL\\s+" + STRING
       + "(?:\\s+USER\\s+" + STRING + ")?(?:\\s+PASSWORD\\s+" + STRING + ")?(?:\\s+FROM\\s+(\\w+))?\\s*;?\\s*",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final Pattern RESYNC = Pattern.compile(
+      "\\s*ORDO\\s+RESYNC\\s+REPLICA\\s+(\\w+)(?:\\s+FROM\\s+(\\w+))?\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
   static final String USAGE = "ORDO STATUS | ORDO ADD REPLICA name URL 'jdbc:postgresql://host:port/db' "
-      + "[USER 'user'] [PASSWORD 'password'] [FROM replica]";
+      + "[USER 'user'] [PASSWORD 'password'] [FROM replica] | ORDO RESYNC REPLICA name [FROM replica]";
 
   private OrdoCommands() {}
 
@@ -45,6 +48,15 @@ final class OrdoCommands {
       } catch (SQLException e) {
         String state = e.getSQLState() == null ? SqlState.INTERNAL_ERROR.code() : e.getSQLState();
         return new Response.Error(state, "ORDO ADD REPLICA " + m.group(1) + " failed: " + e.getMessage());
+      }
+    }
+    Matcher r = RESYNC.matcher(sql);
+    if (r.matches()) {
+      try {
+        return new Response.Rows(admin.resyncReplica(r.group(1), r.group(2)));
+      } catch (SQLException e) {
+        String state = e.getSQLState() == null ? SqlState.INTERNAL_ERROR.code() : e.getSQLState();
+        return new Response.Error(state, "ORDO RESYNC REPLICA " + r.group(1) + " failed: " + e.getMessage());
       }
     }
     return new Response.Error(SqlState.SYNTAX_ERROR.code(), "unknown or malformed ORDO command; the commands are: "

@@ -84,6 +84,12 @@ public final class Coordinator implements ResultSink {
    */
   public Outcome submit(TxnEntry.Kind kind, String txn, boolean begins, boolean batch, KeyRequest keys,
       List<TxnEntry.Statement> statements) throws SQLException {
+    String refusal = writesRefused;
+    if (refusal != null && (kind == TxnEntry.Kind.ONE_SHOT || kind == TxnEntry.Kind.STMT)) {
+      throw SqlExceptions.create(SqlState.OBJECT_NOT_IN_STATE, "Ordo refuses writes: " + refusal
+          + ". Reads still work. An operator resynchronises the wrong replica with ORDO RESYNC REPLICA "
+          + "(docs/configuration.md#divergence).", null);
+    }
     long id = requestIds.incrementAndGet();
     TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, begins, micros(statements.size()), batch,
         keys, statements);
@@ -153,6 +159,9 @@ public final class Coordinator implements ResultSink {
   @Override
   public void applied(String replica, TxnEntry entry, Outcome outcome) {
     track(entry);
+    if (fenced(replica)) {
+      return; // a fenced replica answers no client
+    }
     if (entry.incarnation() == incarnation && entry.origin().equals(nodeId)) {
       CompletableFuture<Outcome> f = waiting.get(entry.requestId());
       if (f != null) {
@@ -279,6 +288,110 @@ public final class Coordinator implements ResultSink {
     return best;
   }
 
+  // ---- divergence: checkpoints, reports, refusing writes when no majority can be told ----
+
+  private volatile String writesRefused;
+
+  /** Refuses new writes (reads go on): replicas disagree and no majority says which is right. */
+  public void refuseWrites(String why) {
+    if (writesRefused == null) {
+      log.error("{}: refusing writes: {}", nodeId, why);
+    }
+    writesRefused = why;
+  }
+
+  /** Accepts writes again (after an operator resynchronised the replicas). */
+  public void allowWrites() {
+    if (writesRefused != null) {
+      log.info("{}: accepting writes again", nodeId);
+    }
+    writesRefused = null;
+  }
+
+  /** Why writes are refused, or null. */
+  public String writesRefused() {
+    return writesRefused;
+  }
+
+  private boolean fenced(String replica) {
+    for (Replica r : replicas) {
+      if (r.name().equals(replica)) {
+        return r.state() == Replica.State.FENCED;
+      }
+    }
+    return false;
+  }
+
+  /** Appends a replica's checkpoint report (this node's id filled in). */
+  public CompletableFuture<LogPosition> appendDigest(TxnEntry.DigestReport r) {
+    TxnEntry.DigestReport mine = new TxnEntry.DigestReport(nodeId, r.replica(), r.checkpointIndex(),
+        r.checkpointSub(), r.digest(), r.tableHash(), r.fingerprint());
+    return sequencer.append(TxnEntry.digest(incarnation, requestIds.incrementAndGet(), micros(1), mine).encode());
+  }
+
+  private java.util.concurrent.ScheduledExecutorService checkpointTimer;
+  private long lastCheckpointIndex = -1;
+  /** Entries that may change data, as local replicas applied them: a checkpoint is worth taking only if it moved. */
+  private final AtomicLong workSeen = new AtomicLong();
+  private long workAtLastCheckpoint = -1;
+  private long lastCheckpointNanos = System.nanoTime();
+  private long lastTableHashNanos = System.nanoTime();
+
+  /**
+   * While this node leads the log, appends a checkpoint entry whenever {@code
+   * interval} has passed or the log has grown by {@code entries} indexes since
+   * the last one, provided the log moved; every {@code tableHashInterval} the
+   * checkpoint asks for table hashes too.
+   */
+  public void startCheckpoints(dev.ordo.proxy.config.CheckpointSettings settings) {
+    if (!settings.enabled()) {
+      return;
+    }
+    long tick = Math.max(20, Math.min(settings.interval().toMillis(), 200));
+    checkpointTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().daemon().name("ordo-checkpoints-" + nodeId).unstarted(r));
+    checkpointTimer.scheduleWithFixedDelay(() -> checkpointTick(settings), tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops appending checkpoints. */
+  public void stopCheckpoints() {
+    if (checkpointTimer != null) {
+      checkpointTimer.shutdownNow();
+    }
+  }
+
+  private void checkpointTick(dev.ordo.proxy.config.CheckpointSettings settings) {
+    try {
+      if (!nodeId.equals(sequencer.leaderId())) {
+        lastCheckpointIndex = -1;
+        return;
+      }
+      long committed = sequencer.committedIndex();
+      long now = System.nanoTime();
+      long work = workSeen.get();
+      boolean moved = work != workAtLastCheckpoint;
+      boolean due = now - lastCheckpointNanos >= settings.interval().toNanos()
+          || committed - lastCheckpointIndex >= settings.entries();
+      if (!moved || !due) {
+        return;
+      }
+      boolean tables = !settings.tableHashInterval().isZero()
+          && now - lastTableHashNanos >= settings.tableHashInterval().toNanos();
+      TxnEntry cp = TxnEntry.checkpoint(nodeId, incarnation, requestIds.incrementAndGet(), micros(1), tables);
+      LogPosition pos = sequencer.append(cp.encode()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      lastCheckpointIndex = pos.index();
+      lastCheckpointNanos = now;
+      workAtLastCheckpoint = work;
+      if (tables) {
+        lastTableHashNanos = now;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.debug("{}: checkpoint not appended: {}", nodeId, e.toString());
+    }
+  }
+
   // ---- owners: open transactions of nodes that went silent are aborted by a logged decision ----
 
   /** How long a node with open transactions may append nothing before the leader aborts them. */
@@ -308,6 +421,13 @@ public final class Coordinator implements ResultSink {
 
   /** What the log says about each node's open transactions (every local replica reports; updates are idempotent). */
   private void track(TxnEntry e) {
+    switch (e.kind()) {
+      case ONE_SHOT, STMT, COMMIT, ROLLBACK, ABORT_OWNER -> workSeen.incrementAndGet();
+      default -> { }
+    }
+    if (e.kind() == TxnEntry.Kind.CHECKPOINT || e.kind() == TxnEntry.Kind.DIGEST) {
+      return;
+    }
     Owner o = owners.computeIfAbsent(e.origin(), k -> new Owner());
     boolean silentOwnerAbort = e.kind() == TxnEntry.Kind.ABORT_OWNER && e.incarnation() == Long.MAX_VALUE;
     if (!silentOwnerAbort) {

@@ -5,7 +5,10 @@ import java.sql.SQLException;
 
 /** What an operator can ask of a running node through an ordinary connection ({@code ORDO ...} commands). */
 public interface NodeAdmin {
-  /** One row per replica: name, engine, state, applied index, last applied position, last problem. */
+  /**
+   * One row per replica: name, engine, state, applied index, last applied position, last checkpoint and digest
+   * reported, last problem.
+   */
   ResultData replicaStatus();
 
   /**
@@ -14,4 +17,11 @@ public interface NodeAdmin {
    * new replica follows the log from there. Returns one row describing the copy.
    */
   ResultData addReplica(String name, String jdbcUrl, String user, String password, String from) throws SQLException;
+
+  /**
+   * Resynchronises a fenced (or failing) replica from a healthy one (or {@code from}):
+   * empties it, copies the source as of one consistent point of the log, and lets
+   * it follow the log from there. Returns one row describing the copy.
+   */
+  ResultData resyncReplica(String name, String from) throws SQLException;
 }

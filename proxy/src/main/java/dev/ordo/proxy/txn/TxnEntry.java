@@ -22,6 +22,9 @@ import java.util.List;
  *   <li>{@link Kind#ABORT_OWNER}: rolls back every open transaction begun by node {@link #origin()} in an
  *       incarnation before {@link #incarnation()} (a node that restarted, or one that went silent);
  *   <li>{@link Kind#HEARTBEAT}: changes nothing; a node with open transactions says it is alive.
+ *   <li>{@link Kind#CHECKPOINT}: every replica computes its running digest here and reports it; with
+ *       {@link #hashesTables()}, it also hashes its tables' contents at this point of the log.
+ *   <li>{@link Kind#DIGEST}: one replica's report for a checkpoint ({@link #digestReport()}); changes nothing.
  * </ul>
  *
  * <p>Encoding (version 3, big-endian): {@code u8 version, u8 kind, u8 flags, str origin, i64
@@ -64,7 +67,7 @@ public record TxnEntry(
 
   /** What an entry does. The codes are part of the log format. */
   public enum Kind {
-    ONE_SHOT(1), STMT(2), COMMIT(3), ROLLBACK(4), ABORT_OWNER(5), HEARTBEAT(6);
+    ONE_SHOT(1), STMT(2), COMMIT(3), ROLLBACK(4), ABORT_OWNER(5), HEARTBEAT(6), CHECKPOINT(7), DIGEST(8);
 
     final int code;
 
@@ -106,6 +109,49 @@ public record TxnEntry(
    */
   public String txnId() {
     return kind == Kind.ONE_SHOT ? origin + ":" + incarnation + ":" + requestId : txn;
+  }
+
+  /** A checkpoint: {@code hashTables} makes every replica hash its tables too. */
+  public static TxnEntry checkpoint(String origin, long incarnation, long requestId, long micros, boolean hashTables) {
+    return new TxnEntry(Kind.CHECKPOINT, origin, incarnation, requestId, "", false, micros, false, KeyRequest.NONE,
+        List.of(new Statement("", List.of(hashTables))));
+  }
+
+  /** Whether this checkpoint asks every replica to hash its tables. */
+  public boolean hashesTables() {
+    return kind == Kind.CHECKPOINT && !statements.isEmpty() && !statements.get(0).params().isEmpty()
+        && Boolean.TRUE.equals(statements.get(0).params().get(0));
+  }
+
+  /** One replica's report: {@code node}/{@code replica}, the checkpoint it is for and what it found. */
+  public record DigestReport(String node, String replica, long checkpointIndex, int checkpointSub, long digest,
+      Long tableHash, String fingerprint) {}
+
+  /** A report of {@code r} (made by {@code r.node()}). */
+  public static TxnEntry digest(long incarnation, long requestId, long micros, DigestReport r) {
+    List<Object> params = new ArrayList<>();
+    params.add(r.replica());
+    params.add(r.checkpointIndex());
+    params.add(r.checkpointSub());
+    params.add(r.digest());
+    params.add(r.tableHash());
+    return new TxnEntry(Kind.DIGEST, r.node(), incarnation, requestId, "", false, micros, false, KeyRequest.NONE,
+        List.of(new Statement(r.fingerprint(), params)));
+  }
+
+  /** The report a {@code DIGEST} entry carries. */
+  public DigestReport digestReport() throws ProtocolException {
+    if (kind != Kind.DIGEST || statements.size() != 1 || statements.get(0).params().size() != 5) {
+      throw new ProtocolException("not a digest report: " + kind + " with " + statements.size() + " statements");
+    }
+    List<Object> p = statements.get(0).params();
+    try {
+      return new DigestReport(origin, (String) p.get(0), ((Number) p.get(1)).longValue(),
+          ((Number) p.get(2)).intValue(), ((Number) p.get(3)).longValue(),
+          p.get(4) == null ? null : ((Number) p.get(4)).longValue(), statements.get(0).sql());
+    } catch (ClassCastException e) {
+      throw new ProtocolException("malformed digest report: " + p);
+    }
   }
 
   /** The entry's identity: the same in every copy of it in the log. */

@@ -108,7 +108,7 @@ public final class OrdoSide implements Side {
     List<ReplicaConfig> rcs = backend.createReplicas(replicas);
     return new NodeConfig(base.nodeId(), base.database(), base.bindHost(), base.port(), base.dataDir(), base.log(),
         rcs, null, null, base.replicaPoolSize(), Backend.TIME_ZONE, WRITE_TIMEOUT, base.handshakeTimeout(),
-        base.idleInTransactionTimeout());
+        base.idleInTransactionTimeout(), base.checkpoints());
   }
 
   @Override

@@ -1,0 +1,152 @@
+package dev.ordo.proxy.replica;
+
+import dev.ordo.driver.wire.ResultData;
+import dev.ordo.proxy.txn.Outcome;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HexFormat;
+
+/**
+ * The 64-bit hashes replicas compare: of an entry's outcome (update counts,
+ * generated keys, the rows it read, its SQLState — never message text), and of
+ * a table's contents. Sets of rows hash to the sum of their rows' hashes, so
+ * row order does not matter but every row counts. Values hash by a canonical
+ * text (numbers without trailing zeros, bytes in hex), so the same data read on
+ * two replicas of one engine hashes alike.
+ */
+final class Digests {
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  private Digests() {}
+
+  /** Murmur3's 64-bit finaliser: spreads every input bit over the result. */
+  static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  static long text(long h, String s) {
+    byte[] b = (s == null ? "\u0000null" : s).getBytes(StandardCharsets.UTF_8);
+    for (byte x : b) {
+      h ^= x & 0xff;
+      h *= FNV_PRIME;
+    }
+    h ^= 0x1f; // separator: ("ab","c") and ("a","bc") differ
+    h *= FNV_PRIME;
+    return h;
+  }
+
+  static long combine(long h, long v) {
+    return mix(h * 31 + v);
+  }
+
+  /** A value's canonical text. */
+  static String canonical(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof byte[] bytes) {
+      return "x" + HexFormat.of().formatHex(bytes);
+    }
+    if (v instanceof BigDecimal d) {
+      return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+    if (v instanceof Object[] array) {
+      StringBuilder b = new StringBuilder("[");
+      for (Object o : array) {
+        b.append(canonical(o)).append(',');
+      }
+      return b.append(']').toString();
+    }
+    if (v instanceof java.sql.Array a) {
+      try {
+        return canonical(a.getArray());
+      } catch (SQLException e) {
+        return String.valueOf(v);
+      }
+    }
+    return v.toString();
+  }
+
+  static long row(Object[] values) {
+    long h = FNV_OFFSET;
+    for (Object v : values) {
+      h = text(h, canonical(v));
+    }
+    return mix(h);
+  }
+
+  /** Order-insensitive hash of a result's rows (column names excluded: they may follow the client's case). */
+  static long rows(ResultData data) {
+    if (data == null) {
+      return 0;
+    }
+    long sum = data.rows().size();
+    for (Object[] r : data.rows()) {
+      sum += row(r);
+    }
+    return mix(sum);
+  }
+
+  /** Hash of an outcome: what every replica must have answered alike. */
+  static long outcome(Outcome o) {
+    if (o instanceof Outcome.Failed f) {
+      return mix(text(FNV_OFFSET, "E" + f.sqlState() + "@" + f.statement()));
+    }
+    Outcome.Done d = (Outcome.Done) o;
+    long h = FNV_OFFSET;
+    for (long c : d.counts()) {
+      h = combine(h, c);
+    }
+    h = combine(h, rows(d.keys()));
+    return combine(h, rows(d.rows()));
+  }
+
+  /** Hash of how a transaction ended: its id, its end, and the hash of its statements' outcomes. */
+  static long end(String txnId, String code, String sqlState, long statements) {
+    long h = text(text(text(FNV_OFFSET, txnId), code), sqlState);
+    return combine(h, statements);
+  }
+
+  /**
+   * Order-insensitive hash of the contents of the given tables (SQL names), each
+   * named; run inside one backend transaction that sees a consistent state.
+   */
+  static long tables(Connection c, Collection<String> sqlNames) throws SQLException {
+    long total = FNV_OFFSET;
+    for (String t : sqlNames.stream().sorted().toList()) {
+      long sum = 0;
+      long n = 0;
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + t)) {
+        ResultSetMetaData md = rs.getMetaData();
+        int cols = md.getColumnCount();
+        Object[] values = new Object[cols];
+        while (rs.next()) {
+          for (int i = 0; i < cols; i++) {
+            values[i] = rs.getObject(i + 1);
+          }
+          sum += row(values);
+          n++;
+        }
+      }
+      total = combine(text(total, t), mix(sum + n));
+    }
+    return mix(total);
+  }
+
+  /** Hex form used in reports and status. */
+  static String hex(long h) {
+    return String.format("%016x", h);
+  }
+}
