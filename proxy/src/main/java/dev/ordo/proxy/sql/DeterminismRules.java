@@ -115,9 +115,13 @@ final class DeterminismRules {
             + " differ on each replica; compute the value in the application and pass it as a parameter");
       }
     }
-    // A call the lexer finds (and the replica would rewrite) decides by its text; the tree says where it runs.
+    // A call the lexer finds (and the replica would rewrite) decides by its text; the tree says where it runs,
+    // and that it is a call at all (in INSERT INTO random (a, b) the lexer sees one).
+    Set<String> treeCalls = new java.util.HashSet<>();
+    w.found.forEach(f -> treeCalls.add(f.name + "/" + f.operands));
     for (Nondeterminism.Call c : calls) {
-      if (!RANDOM_FUNCTIONS.contains(c.name())) {
+      if (!RANDOM_FUNCTIONS.contains(c.name())
+          || !treeCalls.contains(c.name() + "/" + (c.noArgs(sql) ? 0 : c.args().size()))) {
         continue;
       }
       if (Nondeterminism.rewritable(c, sql) == null) {

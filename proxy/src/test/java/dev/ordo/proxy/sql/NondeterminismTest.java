@@ -248,6 +248,8 @@ class NondeterminismTest {
       "INSERT INTO t VALUES ('temp', 'random()', 'CACHE 5')",
       "UPDATE t SET note = 'random()' WHERE id = 1",
       "UPDATE t SET r = t.random WHERE id = 1",
+      "INSERT INTO random (a, b) VALUES (1, 2)",
+      "INSERT INTO uuid (a) VALUES (1)",
   })
   void notRefused(String sql) {
     Analysis a = analyzer.analyze(sql);
