@@ -3,6 +3,8 @@ package dev.ordo.proxy.replica;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.ResultData;
 import dev.ordo.proxy.config.Backend;
+import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.sql.Nondeterminism;
 import dev.ordo.proxy.sql.TimeFunctions;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.TxnEntry;
@@ -41,10 +43,12 @@ final class EntryExecutor {
    * <p>Time functions become literals ({@link TimeFunctions}): transaction time is
    * {@code transactionMicros} (the time of the transaction's first entry), and
    * statement {@code i}'s time is the entry's time plus {@code i} µs. Both come
-   * from the log, so every replica executes the same text.
+   * from the log, so every replica executes the same text. So do random-value calls
+   * in writes ({@link Nondeterminism}), from a seed made of the entry's identity and
+   * the statement's index.
    */
-  static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend)
-      throws StatementFailure {
+  static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend,
+      Analyzer analyzer) throws StatementFailure {
     Instant txnTime = instant(transactionMicros);
     int n = entry.statements().size();
     long[] counts = new long[n];
@@ -52,7 +56,12 @@ final class EntryExecutor {
     ResultData rows = null;
     for (int i = 0; i < n; i++) {
       TxnEntry.Statement given = entry.statements().get(i);
-      String sql = TimeFunctions.rewrite(given.sql(), txnTime, instant(entry.timestampMicros() + i), zone, backend);
+      String sql = given.sql();
+      if (analyzer.analyze(sql).kind() == dev.ordo.proxy.sql.Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
+        sql = Nondeterminism.rewrite(sql, Nondeterminism.seed(entry.origin(), entry.incarnation(),
+            entry.requestId(), i), backend);
+      }
+      sql = TimeFunctions.rewrite(sql, txnTime, instant(entry.timestampMicros() + i), zone, backend);
       TxnEntry.Statement s = sql == given.sql() ? given : new TxnEntry.Statement(sql, given.params());
       try (Statement st = prepare(c, s, entry.keys())) {
         boolean hasRows = st instanceof PreparedStatement ps ? ps.execute() : execute(st, s.sql(), entry.keys());

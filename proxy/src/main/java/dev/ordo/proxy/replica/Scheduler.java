@@ -503,7 +503,7 @@ final class Scheduler {
       c.setAutoCommit(false);
       Outcome outcome;
       try {
-        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend);
+        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -549,7 +549,7 @@ final class Scheduler {
     }
     try {
       // Every statement of an interactive transaction sees its first entry's time.
-      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend);
+      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done));
       answer(e, done);
     } catch (EntryExecutor.StatementFailure f) {

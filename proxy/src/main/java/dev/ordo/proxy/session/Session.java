@@ -246,17 +246,31 @@ public final class Session {
   /**
    * What replicas change in the statement before running it: time functions
    * become literals of the transaction's (or statement's) log time, shown here
-   * with this node's clock as an example.
+   * with this node's clock as an example; random-value calls in a write become
+   * literals drawn from the log entry's identity, shown here for an example entry.
    */
   private String rewrites(String stmt) {
     dev.ordo.proxy.config.Backend b = coordinator.backend();
-    if (!dev.ordo.proxy.sql.TimeFunctions.hasCalls(stmt, b)) {
+    boolean random = analyzer.analyze(stmt).kind() == Analysis.Kind.WRITE && !Analyzer.isDdl(stmt)
+        && dev.ordo.proxy.sql.Nondeterminism.hasCalls(stmt);
+    boolean time = dev.ordo.proxy.sql.TimeFunctions.hasCalls(stmt, b);
+    if (!random && !time) {
       return "none";
     }
-    java.time.Instant now = java.time.Instant.now();
-    return "time functions become literals of the transaction's log time (statement_timestamp() and"
-        + " clock_timestamp(): the statement's), the same on every replica; with this node's clock now: "
-        + dev.ordo.proxy.sql.TimeFunctions.rewrite(stmt, now, now, coordinator.timeZone(), b);
+    java.util.List<String> what = new java.util.ArrayList<>();
+    String text = stmt;
+    if (random) {
+      what.add("random values (random(), UUID generators, random bytes) become literals drawn from the log entry's"
+          + " identity, the same on every replica (the values below are an example)");
+      text = dev.ordo.proxy.sql.Nondeterminism.rewrite(text, 0L, b);
+    }
+    if (time) {
+      java.time.Instant now = java.time.Instant.now();
+      what.add("time functions become literals of the transaction's log time (statement_timestamp() and"
+          + " clock_timestamp(): the statement's), the same on every replica; with this node's clock now");
+      text = dev.ordo.proxy.sql.TimeFunctions.rewrite(text, now, now, coordinator.timeZone(), b);
+    }
+    return String.join("; ", what) + ": " + text;
   }
 
   private static Response statementResponse(Outcome.Done c, KeyRequest keys) {

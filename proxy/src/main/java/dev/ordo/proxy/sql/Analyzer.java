@@ -70,8 +70,8 @@ public final class Analyzer {
   /** Functions that change state even inside a SELECT. */
   private static final Set<String> STATEFUL_FUNCTIONS = Set.of(
       "NEXTVAL", "SETVAL", "CURRVAL", "LASTVAL", "NEXT_VALUE", "PG_ADVISORY_LOCK", "PG_TRY_ADVISORY_LOCK",
-      "SET_CONFIG", "LO_CREATE", "LO_IMPORT", "LO_UNLINK", "DISK_SPACE_USED", "FILE_WRITE",
-      "LOCK_MODE", "SESSION_ID", "TRANSACTION_ID", "LAST_INSERT_ID", "IDENTITY", "SCOPE_IDENTITY", "SLEEP",
+      "SET_CONFIG", "LO_CREATE", "LO_IMPORT", "LO_UNLINK", "FILE_WRITE", "TXID_CURRENT", "PG_CURRENT_XACT_ID",
+      "LAST_INSERT_ID", "IDENTITY", "SCOPE_IDENTITY", "SLEEP",
       "PG_SLEEP", "CANCEL_SESSION", "ABORT_SESSION", "FILE_READ", "LINK_SCHEMA", "DB_OBJECT_SQL");
 
   /**
@@ -87,7 +87,9 @@ public final class Analyzer {
   /**
    * Built-in functions of H2 and PostgreSQL that Calcite does not know but that only
    * compute a value. Unknown functions may be user functions with side effects,
-   * so a query calling one is treated as a write.
+   * so a query calling one is treated as a write. Random values and the replica
+   * session's own values are among them: a read is answered by one replica, and
+   * {@link DeterminismRules} decides where they may appear in a write.
    */
   private static final Set<String> PURE_BUILTINS = Set.of(
       "NOW", "RAND", "RANDOM", "RANDOM_UUID", "UUID", "GEN_RANDOM_UUID", "LENGTH", "LEN", "CHAR_LENGTH", "CONCAT",
@@ -106,7 +108,12 @@ public final class Analyzer {
       "CHAR", "INITCAP", "REPEAT", "REVERSE", "TRANSLATE", "SOUNDEX", "DIFFERENCE", "CAST", "CONVERT",
       "COALESCE", "NULLIF", "CASEWHEN", "GENERATE_SERIES", "SYSTEM_RANGE", "UNNEST", "ARRAY_CONTAINS",
       "ZERO", "TYPEOF", "PG_TYPEOF", "FORMAT", "QUOTE_IDENT", "QUOTE_LITERAL", "AGE", "MAKE_DATE",
-      "MAKE_TIMESTAMP", "CURRENT_SETTING", "OCTET_LENGTH", "BIT_LENGTH", "LOWER", "UPPER", "LCASE", "UCASE");
+      "MAKE_TIMESTAMP", "CURRENT_SETTING", "OCTET_LENGTH", "BIT_LENGTH", "LOWER", "UPPER", "LCASE", "UCASE",
+      "UUID_GENERATE_V4", "UUIDV4", "NEWID", "SECURE_RAND", "GEN_RANDOM_BYTES", "RANDOM_NORMAL", "SETSEED",
+      "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUIDV7", "GEN_SALT", "SYS_GUID", "TIMEOFDAY",
+      "PG_BACKEND_PID", "INET_SERVER_ADDR", "INET_SERVER_PORT", "INET_CLIENT_ADDR", "INET_CLIENT_PORT",
+      "PG_POSTMASTER_START_TIME", "PG_CONF_LOAD_TIME", "PG_MY_TEMP_SCHEMA", "SESSION_ID", "TRANSACTION_ID",
+      "DATABASE_PATH", "MEMORY_USED", "MEMORY_FREE", "LOCK_MODE", "LOCK_TIMEOUT", "DISK_SPACE_USED");
 
   /** Every function name Calcite knows, in its standard table or any of its dialect libraries. */
   private static final Set<String> CALCITE_FUNCTIONS = calciteFunctionNames();
@@ -165,12 +172,20 @@ public final class Analyzer {
     if (cached != null) {
       return cached;
     }
-    Analysis a = classify(sql);
+    Analysis a = DeterminismRules.review(sql, classify(sql), this::parseOrNull);
     if (cache.size() >= CACHE_LIMIT) {
       cache.clear();
     }
     cache.put(sql, a);
     return a;
+  }
+
+  private SqlNode parseOrNull(String sql) {
+    try {
+      return SqlParser.create(sql, parserConfig).parseStmt();
+    } catch (SqlParseException | RuntimeException e) {
+      return null;
+    }
   }
 
   private Analysis classify(String statement) {

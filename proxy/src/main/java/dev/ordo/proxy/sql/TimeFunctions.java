@@ -276,7 +276,7 @@ public final class TimeFunctions {
     return j + 1;
   }
 
-  private static int skipSpace(String sql, int i) {
+  static int skipSpace(String sql, int i) {
     while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
       i++;
     }
@@ -284,7 +284,7 @@ public final class TimeFunctions {
   }
 
   /** Past a quoted token opening at {@code i}; a doubled quote is part of it. */
-  private static int skipQuoted(String sql, int i, char quote, boolean backslashEscapes) {
+  static int skipQuoted(String sql, int i, char quote, boolean backslashEscapes) {
     int len = sql.length();
     int j = i + 1;
     while (j < len) {
@@ -305,7 +305,7 @@ public final class TimeFunctions {
   }
 
   /** Past a (nested) block comment opening at {@code i}. */
-  private static int skipBlockComment(String sql, int i) {
+  static int skipBlockComment(String sql, int i) {
     int len = sql.length();
     int depth = 0;
     int j = i;
@@ -327,7 +327,7 @@ public final class TimeFunctions {
   }
 
   /** Past a dollar-quoted string ({@code $tag$…$tag$}) or a {@code $n} parameter at {@code i}. */
-  private static int skipDollar(String sql, int i) {
+  static int skipDollar(String sql, int i) {
     int len = sql.length();
     int j = i + 1;
     if (j < len && Character.isDigit(sql.charAt(j))) {

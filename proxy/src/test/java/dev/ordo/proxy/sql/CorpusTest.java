@@ -27,11 +27,15 @@ class CorpusTest {
     assertTrue(statements.size() >= 200, "corpus has only " + statements.size() + " statements");
     Analyzer analyzer = new Analyzer();
     List<String> fallbacks = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     for (String sql : statements) {
       Analysis a = analyzer.analyze(sql);
       assertNotNull(a.kind(), sql);
       if (!a.parsed()) {
         fallbacks.add(sql);
+      }
+      if (a.kind() == Analysis.Kind.REFUSED) {
+        refused.add(sql + " (" + (a.parsed() ? "parsed" : "not parsed") + ")");
       }
     }
     int parsed = statements.size() - fallbacks.size();
@@ -40,6 +44,12 @@ class CorpusTest {
         parsed, statements.size(), share, fallbacks.size());
     for (String sql : fallbacks) {
       System.out.println("  fallback: " + sql.replaceAll("\\s+", " "));
+    }
+    // Refused statements count as parsed precisely only when the parser read them (a refusal of a statement it
+    // cannot read, such as LISTEN, is made by its first keywords and stays a fallback here).
+    System.out.printf(Locale.ROOT, "corpus: %d statements refused%n", refused.size());
+    for (String sql : refused) {
+      System.out.println("  refused: " + sql.replaceAll("\\s+", " "));
     }
     assertTrue(share >= FLOOR, String.format(Locale.ROOT,
         "corpus coverage dropped to %.1f %% (floor %.1f %%); statements that fall back: %s", share, FLOOR,
