@@ -66,7 +66,8 @@ final class Bookkeeping {
   private static final String INSERT = "INSERT INTO ORDO.APPLIED (TXN_ID, LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB, "
       + "OUTCOME, UPDATE_COUNTS, SQL_STATE, OUTCOME_HASH) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   /** The hash of each transaction's outcome ({@link Digests#end}), summed into the running digest. */
-  private static final String ADD_OUTCOME_HASH = "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS OUTCOME_HASH BIGINT";
+  private static final String ADD_OUTCOME_HASH =
+      "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS OUTCOME_HASH BIGINT";
   /**
    * The running digest at each checkpoint this replica passed: the sum of the
    * outcome hashes of every transaction that ended before it, and the hash of
