@@ -41,10 +41,11 @@ final class EntryExecutor {
    * <p>Time functions become literals ({@link TimeFunctions}): transaction time is
    * {@code transactionMicros} (the time of the transaction's first entry), and
    * statement {@code i}'s time is the entry's time plus {@code i} µs. Both come
-   * from the log, so every replica executes the same text.
+   * from the log, so every replica executes the same text. Before that, {@link Determinism} refuses
+   * order-dependent writes and supplies nondeterministic column defaults, from {@code schema} (the catalog).
    */
-  static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend)
-      throws StatementFailure {
+  static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend,
+      dev.ordo.proxy.sql.TableSchema.Lookup schema) throws StatementFailure {
     Instant txnTime = instant(transactionMicros);
     int n = entry.statements().size();
     long[] counts = new long[n];
@@ -52,8 +53,14 @@ final class EntryExecutor {
     ResultData rows = null;
     for (int i = 0; i < n; i++) {
       TxnEntry.Statement given = entry.statements().get(i);
-      String sql = TimeFunctions.rewrite(given.sql(), txnTime, instant(entry.timestampMicros() + i), zone, backend);
-      TxnEntry.Statement s = sql == given.sql() ? given : new TxnEntry.Statement(sql, given.params());
+      String sql;
+      try {
+        sql = Determinism.prepare(given.sql(), schema, backend, entry, i); // refusals, column defaults
+      } catch (SQLException e) {
+        throw new StatementFailure(i, e);
+      }
+      sql = TimeFunctions.rewrite(sql, txnTime, instant(entry.timestampMicros() + i), zone, backend);
+      TxnEntry.Statement s = sql.equals(given.sql()) ? given : new TxnEntry.Statement(sql, given.params());
       try (Statement st = prepare(c, s, entry.keys())) {
         boolean hasRows = st instanceof PreparedStatement ps ? ps.execute() : execute(st, s.sql(), entry.keys());
         if (hasRows) {

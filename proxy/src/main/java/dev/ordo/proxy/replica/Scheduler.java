@@ -460,7 +460,7 @@ final class Scheduler {
       c.setAutoCommit(false);
       Outcome outcome;
       try {
-        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend);
+        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, catalog);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -503,7 +503,7 @@ final class Scheduler {
     }
     try {
       // Every statement of an interactive transaction sees its first entry's time.
-      answer(e, EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend));
+      answer(e, EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, catalog));
     } catch (EntryExecutor.StatementFailure f) {
       SQLException se = f.sqlException();
       if (!DeterministicErrors.isDeterministic(se)) {

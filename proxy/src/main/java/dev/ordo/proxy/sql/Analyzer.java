@@ -166,6 +166,12 @@ public final class Analyzer {
       return cached;
     }
     Analysis a = classify(sql);
+    if (a.kind() == Analysis.Kind.WRITE) {
+      String orderDependent = OrderRules.refusal(sql); // the rules that need no schema; replicas check the rest
+      if (orderDependent != null) {
+        a = refused(orderDependent);
+      }
+    }
     if (cache.size() >= CACHE_LIMIT) {
       cache.clear();
     }
