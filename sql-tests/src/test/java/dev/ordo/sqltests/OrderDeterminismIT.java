@@ -132,6 +132,16 @@ class OrderDeterminismIT {
         }
         assertEquals("REFUSED", kind);
       }
+      try (ResultSet rs = s.executeQuery("EXPLAIN ORDO INSERT INTO ev (id) VALUES (99)")) {
+        String rewrites = null;
+        while (rs.next()) {
+          if (rs.getString(1).equals("rewrites")) {
+            rewrites = rs.getString(2);
+          }
+        }
+        assertTrue(rewrites != null && rewrites.contains("INSERT INTO ev (id, \"") && rewrites.contains("AS UUID)")
+            && rewrites.contains("TIMESTAMP"), rewrites);
+      }
     }
     assertReplicasIdentical();
   }

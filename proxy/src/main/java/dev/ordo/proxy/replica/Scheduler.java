@@ -119,7 +119,12 @@ final class Scheduler {
   private final Backend backend;
   /** The replica sessions' time zone: time functions are replaced by literals in it. */
   private final java.time.ZoneId zone;
-  private Catalog catalog;
+  private volatile Catalog catalog; // read by EXPLAIN ORDO from other threads
+
+  /** The catalog as of the last entry applied: its tables' columns, defaults and keys. */
+  dev.ordo.proxy.sql.TableSchema.Lookup schema() {
+    return catalog;
+  }
   private long currentIndex;
 
   Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,

@@ -250,6 +250,11 @@ public final class Session {
    */
   private String rewrites(String stmt) {
     dev.ordo.proxy.config.Backend b = coordinator.backend();
+    String replicaView = dev.ordo.proxy.sql.ExplainDeterminism.describe(stmt, coordinator.schema(), b,
+        coordinator.timeZone());
+    if (replicaView != null) {
+      return replicaView;
+    }
     if (!dev.ordo.proxy.sql.TimeFunctions.hasCalls(stmt, b)) {
       return "none";
     }
