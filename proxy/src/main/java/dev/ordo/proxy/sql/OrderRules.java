@@ -68,7 +68,7 @@ public final class OrderRules {
             + " which differs between replicas; write WHERE pk IN (SELECT pk FROM t WHERE … ORDER BY pk LIMIT n)"
             + " instead, with pk the table's primary key";
       }
-      if (isRowLimit(t, i) && orderBy(t, i) < 0 && !underExists(t, tok)) {
+      if (isRowLimit(t, i) && orderFor(t, i) < 0 && !underExists(t, tok)) {
         return tok.text() + " without ORDER BY in a write (" + what + ") picks rows in plan order, which differs"
             + " between replicas; " + ORDER_FIX;
       }
@@ -116,7 +116,7 @@ public final class OrderRules {
             + " between replicas; identify rows by their primary key";
       }
       if (isRowLimit(t, i) && !underExists(t, tok)) {
-        int order = orderBy(t, i);
+        int order = orderFor(t, i);
         if (order >= 0 && !total(t, order, schema, List.of())) {
           return tok.text() + " in a write (" + what + ") after an ORDER BY that does not order the rows totally"
               + " (ties are broken in plan order, which differs between replicas); " + ORDER_FIX;
@@ -175,8 +175,10 @@ public final class OrderRules {
       return w.text();
     }
     if (w.is("WITH")) {
-      for (Token tok : t.tokens()) {
-        if (tok.type() == Type.WORD && DML.contains(tok.text())) {
+      for (int i = 0; i < t.size(); i++) {
+        Token tok = t.get(i);
+        if (tok.type() == Type.WORD && DML.contains(tok.text()) && !t.punct(i + 1, '(') && !t.punct(i - 1, '.')
+            && !t.is(i - 1, "FOR") && !t.is(i - 1, "KEY")) { // not a function, not FOR [NO KEY] UPDATE
           return "WITH … " + tok.text();
         }
       }
@@ -226,6 +228,11 @@ public final class OrderRules {
     return tok.group() > 0 && t.is(tok.group() - 1, "EXISTS");
   }
 
+  /** The {@code ORDER} of the ORDER BY that orders the rows a row limit at {@code i} keeps, or -1. */
+  private static int orderFor(SqlTokens t, int i) {
+    return t.get(i).is("TOP") ? orderByAfter(t, i) : orderBy(t, i);
+  }
+
   /** The {@code ORDER} of the {@code ORDER BY} in the same parentheses as token {@code i} and before it, or -1. */
   private static int orderBy(SqlTokens t, int i) {
     Token at = t.get(i);
@@ -235,8 +242,7 @@ public final class OrderRules {
         if (tok.is("ORDER") && t.is(j + 1, "BY")) {
           return j;
         }
-        if (tok.type() == Type.WORD && (tok.text().equals("SELECT") && t.get(i).is("TOP")
-            || SET_OPERATIONS.contains(tok.text()))) {
+        if (tok.type() == Type.WORD && SET_OPERATIONS.contains(tok.text())) {
           return -1;
         }
       }
@@ -384,7 +390,7 @@ public final class OrderRules {
         continue;
       }
       if (expectTable) {
-        if (tok.is("ONLY") || tok.is("LATERAL") && false) {
+        if (tok.is("ONLY")) {
           j++;
           continue;
         }

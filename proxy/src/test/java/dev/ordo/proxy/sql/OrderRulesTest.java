@@ -37,6 +37,7 @@ class OrderRulesTest {
       "INSERT INTO tgt SELECT id, v FROM src LIMIT 10|LIMIT without ORDER BY",
       "INSERT INTO tgt SELECT id, v FROM src OFFSET 5|OFFSET without ORDER BY",
       "INSERT INTO tgt SELECT id, v FROM src FETCH FIRST 3 ROWS ONLY|FETCH without ORDER BY",
+      "INSERT INTO tgt SELECT TOP 3 id, v FROM src|TOP without ORDER BY",
       "DELETE FROM tgt WHERE id IN (SELECT id FROM tgt LIMIT 3)|LIMIT without ORDER BY",
       "UPDATE tgt SET v = 0 WHERE id IN (SELECT id FROM src WHERE v > 1 LIMIT 2)|LIMIT without ORDER BY",
       "CREATE TABLE t2 AS SELECT * FROM src LIMIT 5|LIMIT without ORDER BY in a write (CREATE TABLE … AS)",
@@ -71,6 +72,8 @@ class OrderRulesTest {
       "DELETE FROM tgt WHERE EXISTS (SELECT 1 FROM src WHERE src.id = tgt.id LIMIT 1)",
       "INSERT INTO tgt VALUES (1, 'limit')",
       "UPDATE tgt SET v = 'ctid' WHERE id = 1",
+      "INSERT INTO tgt SELECT TOP 3 id, v FROM src ORDER BY id",
+      "WITH x AS (SELECT * FROM src) SELECT replace(v, 'a', 'b') FROM x LIMIT 3 FOR UPDATE",
   })
   void allowedAtTheOrigin(String sql) {
     Analysis a = analyzer.analyze(sql);
@@ -95,6 +98,7 @@ class OrderRulesTest {
       "UPDATE tgt SET v = p.v FROM pair p WHERE p.a = tgt.id|UPDATE … FROM",
       "UPDATE tgt SET v = q.v FROM (SELECT * FROM src) q WHERE q.id = tgt.id|UPDATE … FROM",
       "INSERT INTO tgt SELECT oid, 'x' FROM pg_class|system column oid",
+      "INSERT INTO tgt SELECT TOP 3 id, v FROM src ORDER BY v|does not order the rows totally",
   })
   void refusedAtTheReplica(String sql, String fragment) {
     assertNull(OrderRules.refusal(sql), "needs the schema: " + sql);
