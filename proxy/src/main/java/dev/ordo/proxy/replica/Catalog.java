@@ -18,7 +18,7 @@ import java.util.Set;
  * after every entry that held the global lock or ran DDL, so every replica sees
  * the same catalog at the same log position.
  */
-final class Catalog {
+final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup {
   static final String DEFAULT_SCHEMA = "PUBLIC";
 
   private final Set<String> tables;
@@ -30,6 +30,8 @@ final class Catalog {
   private final Set<String> triggered;
   /** PostgreSQL: every sequence, lock resource to SQL name (quoted, qualified). */
   private final Map<String, String> sequenceNames;
+  /** Columns, defaults and unique NOT NULL keys of each base table, for the determinism rules. */
+  private Map<String, dev.ordo.proxy.sql.TableSchema> schemas = Map.of();
 
   private Catalog(Set<String> tables, Set<String> relations, Map<String, Set<String>> parents,
       Map<String, Set<String>> children, Map<String, Set<String>> defaultSequences, Set<String> triggered,
@@ -50,7 +52,14 @@ final class Catalog {
       java.util.regex.Pattern.compile("nextval\\('([^']+)'", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   static Catalog load(Connection c, Backend backend) throws SQLException {
-    return backend == Backend.POSTGRESQL ? loadPostgres(c) : load(c);
+    Catalog catalog = backend == Backend.POSTGRESQL ? loadPostgres(c) : load(c);
+    catalog.schemas = TableSchemas.load(c, backend, catalog.tables);
+    return catalog;
+  }
+
+  @Override
+  public dev.ordo.proxy.sql.TableSchema table(String name) {
+    return schemas.get(qualify(name));
   }
 
   static Catalog load(Connection c) throws SQLException {

@@ -45,10 +45,11 @@ final class EntryExecutor {
    * statement {@code i}'s time is the entry's time plus {@code i} µs. Both come
    * from the log, so every replica executes the same text. So do random-value calls
    * in writes ({@link Nondeterminism}), from a seed made of the entry's identity and
-   * the statement's index.
+   * the statement's index. Before that, {@link Determinism} refuses order-dependent writes
+   * and supplies nondeterministic column defaults, from {@code schema} (the catalog).
    */
   static Outcome.Done run(Connection c, TxnEntry entry, long transactionMicros, ZoneId zone, Backend backend,
-      Analyzer analyzer) throws StatementFailure {
+      Analyzer analyzer, dev.ordo.proxy.sql.TableSchema.Lookup schema) throws StatementFailure {
     Instant txnTime = instant(transactionMicros);
     int n = entry.statements().size();
     long[] counts = new long[n];
@@ -56,13 +57,18 @@ final class EntryExecutor {
     ResultData rows = null;
     for (int i = 0; i < n; i++) {
       TxnEntry.Statement given = entry.statements().get(i);
-      String sql = given.sql();
+      String sql;
+      try {
+        sql = Determinism.prepare(given.sql(), schema, backend, entry, i); // refusals, column defaults
+      } catch (SQLException e) {
+        throw new StatementFailure(i, e);
+      }
       if (analyzer.analyze(sql).kind() == dev.ordo.proxy.sql.Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
         sql = Nondeterminism.rewrite(sql, Nondeterminism.seed(entry.origin(), entry.incarnation(),
             entry.requestId(), i), backend);
       }
       sql = TimeFunctions.rewrite(sql, txnTime, instant(entry.timestampMicros() + i), zone, backend);
-      TxnEntry.Statement s = sql == given.sql() ? given : new TxnEntry.Statement(sql, given.params());
+      TxnEntry.Statement s = sql.equals(given.sql()) ? given : new TxnEntry.Statement(sql, given.params());
       try (Statement st = prepare(c, s, entry.keys())) {
         boolean hasRows = st instanceof PreparedStatement ps ? ps.execute() : execute(st, s.sql(), entry.keys());
         if (hasRows) {

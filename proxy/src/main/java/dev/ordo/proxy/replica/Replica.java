@@ -56,7 +56,7 @@ public final class Replica implements AutoCloseable {
   private final Analyzer analyzer;
   /** Applier thread only: where this replica resumed, and the scheduler of its entries. */
   private Bookkeeping.Resume resume = Bookkeeping.Resume.EMPTY;
-  private Scheduler scheduler;
+  private volatile Scheduler scheduler;
   /** Applier thread only: the entries recently seen, so that a copy of one is not executed twice. */
   private Dedupe dedupe = new Dedupe();
   /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
@@ -104,6 +104,12 @@ public final class Replica implements AutoCloseable {
   }
 
   /** The engine of this replica. */
+  /** This replica's catalog as of the last entry it applied (tables, columns, defaults, keys), or null. */
+  public dev.ordo.proxy.sql.TableSchema.Lookup schema() {
+    Scheduler s = scheduler;
+    return s == null ? null : s.schema();
+  }
+
   public dev.ordo.proxy.config.Backend backend() {
     return config.backend();
   }

@@ -121,7 +121,12 @@ final class Scheduler {
   private final Backend backend;
   /** The replica sessions' time zone: time functions are replaced by literals in it. */
   private final java.time.ZoneId zone;
-  private Catalog catalog;
+  private volatile Catalog catalog; // read by EXPLAIN ORDO from other threads
+
+  /** The catalog as of the last entry applied: its tables' columns, defaults and keys. */
+  dev.ordo.proxy.sql.TableSchema.Lookup schema() {
+    return catalog;
+  }
   private long currentIndex;
   /** Where checkpoint reports go. */
   private final DigestSink digests;
@@ -503,7 +508,7 @@ final class Scheduler {
       c.setAutoCommit(false);
       Outcome outcome;
       try {
-        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer);
+        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer, catalog);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -549,7 +554,8 @@ final class Scheduler {
     }
     try {
       // Every statement of an interactive transaction sees its first entry's time.
-      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer);
+      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
+          catalog);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done));
       answer(e, done);
     } catch (EntryExecutor.StatementFailure f) {

@@ -251,6 +251,11 @@ public final class Session {
    */
   private String rewrites(String stmt) {
     dev.ordo.proxy.config.Backend b = coordinator.backend();
+    String replicaView = dev.ordo.proxy.sql.ExplainDeterminism.describe(stmt, coordinator.schema(), b,
+        coordinator.timeZone());
+    if (replicaView != null) {
+      return replicaView;
+    }
     boolean random = analyzer.analyze(stmt).kind() == Analysis.Kind.WRITE && !Analyzer.isDdl(stmt)
         && dev.ordo.proxy.sql.Nondeterminism.hasCalls(stmt);
     boolean time = dev.ordo.proxy.sql.TimeFunctions.hasCalls(stmt, b);

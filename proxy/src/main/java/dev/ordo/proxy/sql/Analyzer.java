@@ -173,6 +173,12 @@ public final class Analyzer {
       return cached;
     }
     Analysis a = DeterminismRules.review(sql, classify(sql), this::parseOrNull);
+    if (a.kind() == Analysis.Kind.WRITE) {
+      String orderDependent = OrderRules.refusal(sql); // the rules that need no schema; replicas check the rest
+      if (orderDependent != null) {
+        a = refused(orderDependent);
+      }
+    }
     if (cache.size() >= CACHE_LIMIT) {
       cache.clear();
     }

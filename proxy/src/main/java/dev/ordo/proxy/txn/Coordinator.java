@@ -210,6 +210,17 @@ public final class Coordinator implements ResultSink {
   }
 
   /** The engine of this node's replicas. */
+  /** A local replica's catalog, for EXPLAIN ORDO, or null when no replica has one. */
+  public dev.ordo.proxy.sql.TableSchema.Lookup schema() {
+    for (Replica r : replicas) {
+      dev.ordo.proxy.sql.TableSchema.Lookup s = r.isHealthy() ? r.schema() : null;
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   public dev.ordo.proxy.config.Backend backend() {
     return replicas.get(0).backend();
   }
