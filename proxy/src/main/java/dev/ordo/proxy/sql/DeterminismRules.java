@@ -211,6 +211,8 @@ final class DeterminismRules {
             + " it with SELECT";
       case "CREATE":
         return createRule(sql);
+      case "DO":
+        return bodyRule("DO", sql);
       case "ALTER":
         if (SET_UNLOGGED.matcher(sql).find()) {
           return "ALTER TABLE … SET UNLOGGED: an unlogged table is emptied when a replica's server crashes, so"
@@ -264,6 +266,8 @@ final class DeterminismRules {
           return cacheRule(sql);
         case "SEQUENCE":
           return cacheRule(sql);
+        case "FUNCTION", "PROCEDURE":
+          return bodyRule("CREATE " + w + " " + (i + 1 < words.length ? words[i + 1] : ""), sql);
         case "OR", "REPLACE", "GLOBAL", "LOCAL", "MEMORY", "CACHED", "FORCE", "CONSTRAINT", "UNIQUE":
           continue;
         default:
@@ -271,6 +275,29 @@ final class DeterminismRules {
       }
     }
     return null;
+  }
+
+  /** Calls in a function body that each replica would evaluate alike only by chance. */
+  private static final Pattern BODY_CALLS = Pattern.compile("(?i)(?<![\\w$.\"])(now|clock_timestamp|"
+      + "statement_timestamp|transaction_timestamp|timeofday|random|random_normal|gen_random_uuid|uuid_generate_v1|"
+      + "uuid_generate_v1mc|uuid_generate_v4|uuidv4|uuidv7|gen_random_bytes|gen_salt|pg_backend_pid|txid_current|"
+      + "pg_current_xact_id|currval|lastval|setseed)\\s*\\(|(?<![\\w$.\"])(current_timestamp|current_date|current_time|"
+      + "localtimestamp|localtime)(?![\\w$])");
+
+  /**
+   * A function, procedure or anonymous block whose body calls the clock or a
+   * random generator: each replica's backend would evaluate the call itself, at
+   * its own time. Ordo rewrites such calls only in the statements it sees.
+   */
+  static String bodyRule(String what, String sql) {
+    Matcher m = BODY_CALLS.matcher(sql);
+    if (!m.find()) {
+      return null;
+    }
+    String call = (m.group(1) != null ? m.group(1) + "()" : m.group(2)).toLowerCase(Locale.ROOT);
+    return what.trim() + ": its body calls " + call + ", which each replica's backend would evaluate by itself"
+        + " (its own clock, its own random generator), so replicas would diverge; pass the value in as a parameter"
+        + " from the calling statement, where Ordo makes it the same on every replica";
   }
 
   private static int objectIndex(String[] words, int from) {

@@ -187,6 +187,18 @@ class NondeterminismTest {
   }
 
   @Test
+  void functionBodiesThatReadTheClockOrARandomGeneratorAreRefused() {
+    assertRefused("CREATE FUNCTION stamp() RETURNS timestamptz AS $$ SELECT now() $$ LANGUAGE sql",
+        "CREATE FUNCTION STAMP", "now()", "parameter");
+    assertRefused("CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+        + "NEW.at := CURRENT_TIMESTAMP; RETURN NEW; END $f$", "current_timestamp");
+    assertRefused("CREATE PROCEDURE p() LANGUAGE sql AS 'INSERT INTO t VALUES (random())'", "random()");
+    assertRefused("DO $$ BEGIN INSERT INTO t VALUES (gen_random_uuid()); END $$", "DO", "gen_random_uuid()");
+    Analysis pure = analyzer.analyze("CREATE FUNCTION add1(i int) RETURNS int AS $$ SELECT i + 1 $$ LANGUAGE sql");
+    assertTrue(pure.kind() != Analysis.Kind.REFUSED, pure.reason());
+  }
+
+  @Test
   void perReplicaFeaturesAreRefused() {
     assertRefused("CREATE TEMP TABLE x (id INT)", "CREATE TEMP TABLE", "ordinary table");
     assertRefused("CREATE TEMPORARY TABLE x (id INT)", "CREATE TEMPORARY TABLE");
