@@ -388,6 +388,11 @@ public final class RatisSequencer implements Sequencer {
         throw new SequencerException(peerId() + ": Raft index " + i + " is not in the log (it starts at "
             + log.getStartIndex() + ", committed " + committedIndex() + ")");
       }
+      if (entry.getIndex() != i) {
+        // Never trust a position the entry does not carry itself: a payload read twice would run twice.
+        throw new SequencerException(peerId() + ": reading Raft index " + i + " returned the entry of index "
+            + entry.getIndex() + " (term " + entry.getTerm() + "); the log cache or file disagrees with its index");
+      }
       if (!entry.hasStateMachineLogEntry()) {
         continue; // leader no-op, configuration or metadata: no payload
       }
