@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The encoding of the payloads batched into one Raft entry (version 1):
+ * The encoding of the payloads batched into one Raft entry (version 2):
  *
  * <pre>
- *   byte    version   = 1
+ *   byte    version   = 2
+ *   int64   time        the appending node's clock when it sent the batch (UTC µs; 0: none)
  *   int32   count       number of payloads, at least 1
  *   count times:
  *     int32 length      payload length in bytes, at least 0
@@ -17,12 +18,15 @@ import java.util.List;
  * </pre>
  *
  * Integers are big-endian. Nothing may follow the last payload. A payload's
- * place in this list is its {@link LogPosition#sub()}.
+ * place in this list is its {@link LogPosition#sub()}. Version 1 (no time
+ * field) is still read.
  */
 final class BatchCodec {
-  static final byte VERSION = 1;
-  /** Bytes before the first payload: version and count. */
-  static final int HEADER_BYTES = 1 + 4;
+  static final byte VERSION = 2;
+  /** Bytes before the first payload: version, time and count. */
+  static final int HEADER_BYTES = 1 + 8 + 4;
+  /** Where the time field starts. */
+  private static final int TIME_OFFSET = 1;
   /** Bytes of framing per payload: its length. */
   static final int PER_PAYLOAD_BYTES = 4;
 
@@ -33,7 +37,7 @@ final class BatchCodec {
     return PER_PAYLOAD_BYTES + (long) payloadLength;
   }
 
-  /** Encodes a non-empty list of payloads. */
+  /** Encodes a non-empty list of payloads, time not set (see {@link #stampTime}). */
   static byte[] encode(List<byte[]> payloads) {
     if (payloads.isEmpty()) {
       throw new IllegalArgumentException("a batch holds at least one payload");
@@ -46,11 +50,39 @@ final class BatchCodec {
       throw new IllegalArgumentException("a batch of " + size + " bytes is too large to encode");
     }
     ByteBuffer buf = ByteBuffer.allocate((int) size);
-    buf.put(VERSION).putInt(payloads.size());
+    buf.put(VERSION).putLong(0L).putInt(payloads.size());
     for (byte[] p : payloads) {
       buf.putInt(p.length).put(p);
     }
     return buf.array();
+  }
+
+  /** Sets the time field of an encoded batch (of this version). */
+  static void stampTime(byte[] batch, long micros) {
+    if (batch.length < HEADER_BYTES || batch[0] != VERSION) {
+      throw new IllegalArgumentException("not a version " + VERSION + " batch");
+    }
+    ByteBuffer.wrap(batch).putLong(TIME_OFFSET, micros);
+  }
+
+  /** The time field of a batch (0 for version 1 or when unset), and its payload count. */
+  record Header(long timeMicros, int count) {}
+
+  /** Reads the header of a batch without decoding its payloads; reads {@code in} from its position. */
+  static Header header(ByteBuffer in) {
+    ByteBuffer buf = in.slice();
+    try {
+      byte version = buf.get();
+      long time = 0;
+      if (version == VERSION) {
+        time = buf.getLong();
+      } else if (version != 1) {
+        throw new IllegalArgumentException("unknown batch version " + version + " (expected 1 or " + VERSION + ")");
+      }
+      return new Header(time, buf.getInt());
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("batch header of " + in.remaining() + " bytes is truncated", e);
+    }
   }
 
   /**
@@ -64,8 +96,10 @@ final class BatchCodec {
     int total = buf.remaining();
     try {
       byte version = buf.get();
-      if (version != VERSION) {
-        throw new IllegalArgumentException("unknown batch version " + version + " (expected " + VERSION + ")");
+      if (version == VERSION) {
+        buf.getLong(); // the time: see header()
+      } else if (version != 1) {
+        throw new IllegalArgumentException("unknown batch version " + version + " (expected 1 or " + VERSION + ")");
       }
       int count = buf.getInt();
       // Each payload takes at least its 4-byte length: reject absurd counts before allocating.

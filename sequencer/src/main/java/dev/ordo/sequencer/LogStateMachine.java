@@ -43,8 +43,51 @@ final class LogStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    if (entry.hasStateMachineLogEntry()) {
+      stamp(entry.getIndex(), entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    }
     advance(entry.getTerm(), entry.getIndex());
     return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  // ---- log time: strictly rising in log order, the same on every peer ----
+
+  /** How many Raft indexes' times are kept (16 MiB); older ones read as unknown. */
+  static final int TIMES = 1 << 20;
+  private final long[] timeIndex = new long[TIMES];
+  private final long[] timeValue = new long[TIMES];
+  /** The least time the next batch may get. */
+  private long nextTime;
+
+  /**
+   * Gives the batch at {@code index} its log time: the time its node stamped
+   * on it, raised if needed to one past the times of the batch before it (a
+   * time per payload). Every peer applies the same entries in the same order
+   * from index 1 (the log is replayed whole after a restart), so every peer
+   * computes the same times. A batch without a time (version 1) gets none and
+   * leaves the chain as it was.
+   */
+  synchronized void stamp(long index, java.nio.ByteBuffer batch) {
+    BatchCodec.Header h;
+    try {
+      h = BatchCodec.header(batch);
+    } catch (IllegalArgumentException e) {
+      return; // not an Ordo batch: the reader reports it
+    }
+    long time = 0;
+    if (h.timeMicros() > 0) {
+      time = Math.max(h.timeMicros(), nextTime);
+      nextTime = time + Math.max(1, h.count());
+    }
+    int slot = (int) (index & (TIMES - 1));
+    timeIndex[slot] = index;
+    timeValue[slot] = time;
+  }
+
+  /** The log time of the batch at {@code index}, or 0 if it has none or it is no longer kept. */
+  synchronized long timeOf(long index) {
+    int slot = (int) (index & (TIMES - 1));
+    return timeIndex[slot] == index ? timeValue[slot] : 0;
   }
 
   /** Leader no-ops and configuration entries: applied without a transaction. */

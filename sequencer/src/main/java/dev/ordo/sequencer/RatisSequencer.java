@@ -241,6 +241,8 @@ public final class RatisSequencer implements Sequencer {
   }
 
   private CompletableFuture<Long> sendBatch(byte[] batch) {
+    java.time.Instant now = java.time.Instant.now();
+    BatchCodec.stampTime(batch, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
     return writeClient.async().send(message)
         .handle((reply, error) -> successful("append", reply, error).getLogIndex());
@@ -403,8 +405,9 @@ public final class RatisSequencer implements Sequencer {
         throw new SequencerException(peerId() + ": Raft index " + i + " does not hold an Ordo batch: "
             + e.getMessage(), e);
       }
+      long time = stateMachine.timeOf(i);
       for (int sub = 0; sub < payloads.size(); sub++) {
-        entries.add(new LogEntry(new LogPosition(i, sub), payloads.get(sub)));
+        entries.add(new LogEntry(new LogPosition(i, sub), payloads.get(sub), time == 0 ? 0 : time + sub));
       }
     }
     return new LogChunk(entries, Math.max(fromIndex, last + 1));

@@ -156,9 +156,10 @@ class AppendBatcherTest {
   @Test
   void refusesAPayloadLargerThanABatch() {
     AppendBatcher batcher = batcher(100, 1024, 1);
-    assertEquals(1024 - 9, batcher.maxPayloadBytes());
-    assertFalse(batcher.append(new byte[1024 - 9]).isDone(), "the largest payload is accepted");
-    SequencerException e = failure(batcher.append(new byte[1024 - 8]));
+    int framing = BatchCodec.HEADER_BYTES + BatchCodec.PER_PAYLOAD_BYTES; // version, time, count, length
+    assertEquals(1024 - framing, batcher.maxPayloadBytes());
+    assertFalse(batcher.append(new byte[1024 - framing]).isDone(), "the largest payload is accepted");
+    SequencerException e = failure(batcher.append(new byte[1024 - framing + 1]));
     assertTrue(e.getMessage().contains("exceeds the largest batchable payload"), e.getMessage());
   }
 

@@ -61,6 +61,19 @@ class BatchCodecTest {
   }
 
   @Test
+  void carriesATimeAndStillReadsVersionOne() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("ab"), bytes("c")));
+    assertEquals(0L, BatchCodec.header(ByteBuffer.wrap(encoded)).timeMicros());
+    BatchCodec.stampTime(encoded, 1_795_000_000_123_456L);
+    assertEquals(new BatchCodec.Header(1_795_000_000_123_456L, 2), BatchCodec.header(ByteBuffer.wrap(encoded)));
+    assertSamePayloads(List.of(bytes("ab"), bytes("c")), BatchCodec.decode(ByteBuffer.wrap(encoded)));
+    byte[] v1 = ByteBuffer.allocate(1 + 4 + 4 + 2).put((byte) 1).putInt(1).putInt(2).put((byte) 'x').put((byte) 'y')
+        .array();
+    assertEquals(new BatchCodec.Header(0L, 1), BatchCodec.header(ByteBuffer.wrap(v1)));
+    assertSamePayloads(List.of(bytes("xy")), BatchCodec.decode(ByteBuffer.wrap(v1)));
+  }
+
+  @Test
   void refusesToEncodeAnEmptyBatch() {
     assertThrows(IllegalArgumentException.class, () -> BatchCodec.encode(List.of()));
   }
@@ -73,8 +86,8 @@ class BatchCodecTest {
   @Test
   void rejectsUnknownVersion() {
     byte[] encoded = BatchCodec.encode(List.of(bytes("a")));
-    encoded[0] = 2;
-    assertMalformed(encoded, "version 2");
+    encoded[0] = 9;
+    assertMalformed(encoded, "version 9");
   }
 
   @Test

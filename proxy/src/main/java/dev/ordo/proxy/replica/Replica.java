@@ -465,6 +465,11 @@ public final class Replica implements AutoCloseable {
       } catch (ProtocolException pe) {
         throw new FencedException("log entry " + e.position() + " cannot be decoded: " + pe.getMessage());
       }
+      if (e.timeMicros() > 0) {
+        // The log's own time, the same on every replica and rising strictly in log order, replaces the time the
+        // origin node's clock gave the entry: transactions see times in the order the log serialises them.
+        txn = txn.withTimestamp(e.timeMicros());
+      }
       // Every entry is noted, those a restart skips too, so every replica recognises the same copies.
       boolean first = dedupe.first(txn, e.position().index());
       if (e.position().compareTo(resume.lowWater()) < 0) {

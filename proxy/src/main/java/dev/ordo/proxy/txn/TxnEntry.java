@@ -154,6 +154,12 @@ public record TxnEntry(
     }
   }
 
+  /** This entry with another time (the log's time for it). */
+  public TxnEntry withTimestamp(long micros) {
+    return micros == timestampMicros ? this
+        : new TxnEntry(kind, origin, incarnation, requestId, txn, begins, micros, batch, keys, statements);
+  }
+
   /** The entry's identity: the same in every copy of it in the log. */
   public EntryId id() {
     return new EntryId(origin, incarnation, requestId);
