@@ -62,6 +62,16 @@ class ListAppendProcessFaultsIT {
       System.out.printf("list-append with process faults: %d ops, %d ok, %d fail, %d info; faults %s; %s;"
           + " anomalies %s; checker %d ms; history %s%n", r.ops(), r.okTxns(), r.failedTxns(), r.infoTxns(),
           injected, r.verdict(), r.anomalies().keySet(), r.elapsed().toMillis(), file);
+      // What the replicas met: copies of entries skipped, log reads refused, faults, fencing.
+      for (int i = 0; i < 3; i++) {
+        java.nio.file.Path log = cluster.logFile(i);
+        if (java.nio.file.Files.exists(log)) {
+          java.nio.file.Files.readAllLines(log).stream()
+              .filter(l -> (l.contains(" WARN ") || l.contains(" ERROR ")) && (l.contains("Replica -")
+                  || l.contains("Scheduler -") || l.contains("DivergenceMonitor -")))
+              .limit(20).forEach(l -> System.out.println(log.getFileName() + ": " + l));
+        }
+      }
       assertTrue(problems.isEmpty(), "every fault applied: " + problems);
       assertEquals(schedule.steps().size(), injected.size(), "every fault injected: " + injected);
       // A history worth checking: on two busy cores, with a node paused, killed or restarting for most of the
