@@ -146,6 +146,39 @@ class DivergenceIT {
     }
   }
 
+  /**
+   * Reads inside transactions run on every replica, and a read of random()
+   * gives each replica its own value: such rows are not hashed, so they fence
+   * nothing (every replica's digest would differ, and writes would stop).
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void randomValuesReadInTransactionsFenceNothing(Backend backend) throws Exception {
+    NodeConfig cfg = Nodes.embedded(dir.resolve("reads-" + backend), 3, backend).withCheckpoints(FAST);
+    try (OrdoNode node = Nodes.startReady(cfg)) {
+      createAccounts(node);
+      try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        for (int i = 0; i < 20; i++) {
+          try (ResultSet rs = s.executeQuery("SELECT RANDOM(), v FROM acct WHERE id = 1")) {
+            assertTrue(rs.next());
+          }
+          s.executeUpdate("UPDATE acct SET v = v + 1 WHERE id = 1");
+          c.commit();
+        }
+      }
+      LogPosition after = node.replicas().get(0).lastCheckpoint();
+      write(node, 2);
+      awaitTrue("every replica reports a checkpoint after the reads", () -> node.replicas().stream()
+          .allMatch(r -> r.lastCheckpoint() != null && (after == null || r.lastCheckpoint().isAfter(after))));
+      write(node, 3);
+      awaitAgreement(node);
+      for (Replica r : node.replicas()) {
+        assertEquals(Replica.State.HEALTHY, r.state(), r.name() + ": " + r.lastProblem());
+      }
+    }
+  }
+
   private static void createAccounts(OrdoNode node) throws SQLException {
     try (Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE acct (id INT PRIMARY KEY, v INT NOT NULL)");

@@ -99,8 +99,41 @@ final class Digests {
     return mix(sum);
   }
 
+  /**
+   * Calls whose value each replica computes for itself where Ordo leaves them
+   * (in reads): random values, the replica's session and server. The rows of a
+   * statement that makes one are not hashed.
+   */
+  private static final java.util.Set<String> VARYING = java.util.Set.of("RANDOM", "RAND", "RANDOM_NORMAL",
+      "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4", "UUIDV4", "UUIDV7",
+      "RANDOM_UUID", "UUID", "NEWID", "SYS_GUID", "SECURE_RAND", "GEN_RANDOM_BYTES", "GEN_SALT", "TIMEOFDAY",
+      "PG_BACKEND_PID", "INET_SERVER_ADDR", "INET_SERVER_PORT", "INET_CLIENT_ADDR", "INET_CLIENT_PORT",
+      "TXID_CURRENT", "TXID_CURRENT_IF_ASSIGNED", "PG_CURRENT_XACT_ID", "PG_POSTMASTER_START_TIME",
+      "PG_CONF_LOAD_TIME", "CURRENT_SETTING", "SESSION_ID", "TRANSACTION_ID", "DATABASE_PATH", "MEMORY_USED",
+      "MEMORY_FREE", "LOCK_MODE", "LOCK_TIMEOUT", "DISK_SPACE_USED", "H2VERSION", "VERSION");
+
+  /** Whether any statement of the entry makes a call whose value differs between replicas. */
+  static boolean varies(dev.ordo.proxy.txn.TxnEntry e) {
+    for (dev.ordo.proxy.txn.TxnEntry.Statement s : e.statements()) {
+      for (dev.ordo.proxy.sql.Nondeterminism.Call c : dev.ordo.proxy.sql.Nondeterminism.find(s.sql())) {
+        if (VARYING.contains(c.name())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Hash of an outcome: what every replica must have answered alike. */
   static long outcome(Outcome o) {
+    return outcome(o, true);
+  }
+
+  /**
+   * Hash of an outcome; with {@code withRows} false, the rows it returned are
+   * left out (they came from calls each replica evaluates itself, see {@link #varies}).
+   */
+  static long outcome(Outcome o, boolean withRows) {
     if (o instanceof Outcome.Failed f) {
       return mix(text(FNV_OFFSET, "E" + f.sqlState() + "@" + f.statement()));
     }
@@ -110,7 +143,7 @@ final class Digests {
       h = combine(h, c);
     }
     h = combine(h, rows(d.keys()));
-    return combine(h, rows(d.rows()));
+    return combine(h, withRows ? rows(d.rows()) : (d.rows() == null ? 0 : d.rows().rows().size()));
   }
 
   /** Hash of how a transaction ended: its id, its end, and the hash of its statements' outcomes. */

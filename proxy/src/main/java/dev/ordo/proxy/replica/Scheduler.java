@@ -514,7 +514,7 @@ final class Scheduler {
         }
         saveSequences(c, seqs);
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null,
-            Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done)));
+            Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done, !Digests.varies(e))));
         c.commit();
         outcome = done;
       } catch (EntryExecutor.StatementFailure f) {
@@ -556,7 +556,7 @@ final class Scheduler {
       // Every statement of an interactive transaction sees its first entry's time.
       Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
           catalog);
-      t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done));
+      t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done, !Digests.varies(e)));
       answer(e, done);
     } catch (EntryExecutor.StatementFailure f) {
       SQLException se = f.sqlException();
