@@ -115,10 +115,12 @@ final class Digests {
   /**
    * A read that picks some of the rows ({@code LIMIT}, {@code FETCH FIRST},
    * H2 {@code TOP}, {@code OFFSET}, {@code DISTINCT ON}) may pick different
-   * ones on replicas whose tables are laid out differently; its rows are not hashed.
+   * ones on replicas whose tables are laid out differently, and an aggregate or
+   * window function that depends on row order may differ too; their rows are not hashed.
    */
   private static final java.util.regex.Pattern PICKS_ROWS = java.util.regex.Pattern.compile(
-      "(?i)\\b(LIMIT|FETCH\\s+(FIRST|NEXT)|OFFSET|TOP|DISTINCT\\s+ON)\\b");
+      "(?i)\\b(LIMIT|FETCH\\s+(FIRST|NEXT)|OFFSET|TOP|DISTINCT\\s+ON)\\b|\\b(STRING_AGG|ARRAY_AGG|JSON_AGG|JSONB_AGG|XMLAGG"
+          + "|LISTAGG|GROUP_CONCAT|JSON_ARRAYAGG|ROW_NUMBER|FIRST_VALUE|LAST_VALUE|NTH_VALUE|LAG|LEAD|NTILE)\\s*\\(");
 
   /**
    * Whether any statement of the entry returns rows that may differ between
