@@ -61,6 +61,73 @@ public final class ListAppendWorkload extends TxnClients {
     }
   }
 
+  /** What {@link #awaitServingNodesAgree} found. */
+  public record Agreement(boolean agree, List<String> serving, List<String> fenced, List<String> contents) {}
+
+  /**
+   * Waits until every node that still serves holds the same lists, writing a
+   * no-op now and then so that checkpoints keep coming (a replica that diverged
+   * is fenced at the next one and stops serving). Returns the last comparison.
+   */
+  public static Agreement awaitServingNodesAgree(List<String> urls, String user, String password, Duration wait)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Agreement last;
+    while (true) {
+      List<String> serving = new ArrayList<>();
+      List<String> fenced = new ArrayList<>();
+      for (String url : urls) {
+        List<String> f = fencedReplicas(url, user, password, Duration.ofSeconds(60));
+        if (f.isEmpty()) {
+          serving.add(url);
+        } else {
+          fenced.addAll(f);
+        }
+      }
+      List<String> contents = contentsThroughEachNode(serving, user, password, Duration.ofSeconds(60));
+      boolean agree = serving.size() >= 2 && contents.stream().distinct().count() == 1;
+      last = new Agreement(agree, serving, fenced, contents);
+      if (agree || System.nanoTime() > deadline) {
+        return last;
+      }
+      try (Connection c = DriverManager.getConnection(serving.isEmpty() ? urls.get(0) : serving.get(0), user,
+          password); Statement s = c.createStatement()) {
+        s.executeUpdate("UPDATE la SET v = v WHERE k = -1"); // moves the log: another checkpoint comes
+      } catch (SQLException e) {
+        // A node restarting: the next round tries again.
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  /**
+   * Replicas that a node reports {@code FENCED} (a digest comparison found them
+   * different from the majority), as "node URL: replica (reason)"; a node that
+   * cannot be reached within {@code wait} fails the call.
+   */
+  public static List<String> fencedReplicas(String url, String user, String password, Duration wait)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("ORDO STATUS")) {
+        List<String> out = new ArrayList<>();
+        while (rs.next()) {
+          if ("FENCED".equals(rs.getString("STATE"))) {
+            out.add(url + ": " + rs.getString("REPLICA") + " (" + rs.getString("PROBLEM") + ")");
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw new SQLException("cannot ask " + url + " for its status within " + wait + ": " + e.getMessage(),
+              e.getSQLState(), e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   /**
    * The lists as each node serves them, in node order: {@code k=v} lines. Reads
    * through a node are linearizable, so once the load has stopped every node
