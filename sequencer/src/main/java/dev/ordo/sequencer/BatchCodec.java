@@ -11,6 +11,7 @@ import java.util.List;
  * <pre>
  *   byte    version   = 2
  *   int64   time        the appending node's clock when it sent the batch (UTC µs; 0: none)
+ *   int32   crc         CRC-32C of everything after it (count and payloads)
  *   int32   count       number of payloads, at least 1
  *   count times:
  *     int32 length      payload length in bytes, at least 0
@@ -23,8 +24,8 @@ import java.util.List;
  */
 final class BatchCodec {
   static final byte VERSION = 2;
-  /** Bytes before the first payload: version, time and count. */
-  static final int HEADER_BYTES = 1 + 8 + 4;
+  /** Bytes before the first payload: version, time, checksum and count. */
+  static final int HEADER_BYTES = 1 + 8 + 4 + 4;
   /** Where the time field starts. */
   private static final int TIME_OFFSET = 1;
   /** Bytes of framing per payload: its length. */
@@ -50,11 +51,25 @@ final class BatchCodec {
       throw new IllegalArgumentException("a batch of " + size + " bytes is too large to encode");
     }
     ByteBuffer buf = ByteBuffer.allocate((int) size);
-    buf.put(VERSION).putLong(0L).putInt(payloads.size());
+    buf.put(VERSION).putLong(0L).putInt(0).putInt(payloads.size());
     for (byte[] p : payloads) {
       buf.putInt(p.length).put(p);
     }
-    return buf.array();
+    byte[] out = buf.array();
+    ByteBuffer.wrap(out).putInt(1 + 8, crc(out, 1 + 8 + 4, out.length - (1 + 8 + 4)));
+    return out;
+  }
+
+  private static int crc(byte[] b, int offset, int length) {
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(b, offset, length);
+    return (int) c.getValue();
+  }
+
+  private static int crc(ByteBuffer b) {
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(b.duplicate());
+    return (int) c.getValue();
   }
 
   /** Sets the time field of an encoded batch (of this version). */
@@ -76,6 +91,7 @@ final class BatchCodec {
       long time = 0;
       if (version == VERSION) {
         time = buf.getLong();
+        buf.getInt(); // checksum: see decode()
       } else if (version != 1) {
         throw new IllegalArgumentException("unknown batch version " + version + " (expected 1 or " + VERSION + ")");
       }
@@ -98,6 +114,13 @@ final class BatchCodec {
       byte version = buf.get();
       if (version == VERSION) {
         buf.getLong(); // the time: see header()
+        int expected = buf.getInt();
+        int actual = crc(buf);
+        if (expected != actual) {
+          // Bytes changed after the sender wrote them: never run them.
+          throw new IllegalArgumentException("batch of " + total + " bytes fails its checksum (CRC-32C "
+              + Integer.toHexString(actual) + ", written " + Integer.toHexString(expected) + ")");
+        }
       } else if (version != 1) {
         throw new IllegalArgumentException("unknown batch version " + version + " (expected 1 or " + VERSION + ")");
       }

@@ -74,6 +74,15 @@ class BatchCodecTest {
   }
 
   @Test
+  void refusesBytesChangedAfterEncoding() {
+    byte[] encoded = BatchCodec.encode(List.of(bytes("abc"), bytes("de")));
+    BatchCodec.stampTime(encoded, 42L); // the time is outside the checksum
+    assertSamePayloads(List.of(bytes("abc"), bytes("de")), BatchCodec.decode(ByteBuffer.wrap(encoded)));
+    encoded[encoded.length - 1] ^= 1;
+    assertMalformed(encoded, "fails its checksum");
+  }
+
+  @Test
   void refusesToEncodeAnEmptyBatch() {
     assertThrows(IllegalArgumentException.class, () -> BatchCodec.encode(List.of()));
   }
@@ -121,8 +130,9 @@ class BatchCodecTest {
   @Test
   void rejectsTrailingBytes() {
     byte[] encoded = BatchCodec.encode(List.of(bytes("a")));
-    byte[] longer = java.util.Arrays.copyOf(encoded, encoded.length + 2);
-    assertMalformed(longer, "2 bytes follow the last of 1 payloads");
+    assertMalformed(java.util.Arrays.copyOf(encoded, encoded.length + 2), "fails its checksum");
+    byte[] v1 = ByteBuffer.allocate(1 + 4 + 4 + 1 + 2).put((byte) 1).putInt(1).putInt(1).put((byte) 'a').array();
+    assertMalformed(v1, "2 bytes follow the last of 1 payloads");
   }
 
   private static void assertMalformed(byte[] input, String messagePart) {

@@ -45,8 +45,8 @@ class LogTimeTest {
       BatchCodec.stampTime(batch, time);
     } else {
       // A version 1 batch, as written before log times existed.
-      java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(batch.length - 8);
-      v1.put((byte) 1).put(batch, 9, batch.length - 9);
+      java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(batch.length - 12);
+      v1.put((byte) 1).put(batch, 13, batch.length - 13);
       batch = v1.array();
     }
     LogEntryProto entry = LogEntryProto.newBuilder().setTerm(1).setIndex(index)
