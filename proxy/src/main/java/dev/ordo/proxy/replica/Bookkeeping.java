@@ -64,7 +64,10 @@ final class Bookkeeping {
       + "VALUES (?, ?, ?) ON CONFLICT (NAME) DO UPDATE SET LAST_VALUE = EXCLUDED.LAST_VALUE, "
       + "IS_CALLED = EXCLUDED.IS_CALLED";
   private static final String INSERT = "INSERT INTO ORDO.APPLIED (TXN_ID, LOG_INDEX, SUB_INDEX, LOW_INDEX, LOW_SUB, "
-      + "OUTCOME, UPDATE_COUNTS, SQL_STATE, OUTCOME_HASH) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "OUTCOME, UPDATE_COUNTS, SQL_STATE, OUTCOME_HASH, FIRST_INDEX, FIRST_SUB) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  /** Where each transaction began: a restart replays the locks of every transaction it overlaps. */
+  private static final String ADD_FIRST_INDEX = "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS FIRST_INDEX BIGINT";
+  private static final String ADD_FIRST_SUB = "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS FIRST_SUB INTEGER";
   /** The hash of each transaction's outcome ({@link Digests#end}), summed into the running digest. */
   private static final String ADD_OUTCOME_HASH =
       "ALTER TABLE ORDO.APPLIED ADD COLUMN IF NOT EXISTS OUTCOME_HASH BIGINT";
@@ -90,6 +93,8 @@ final class Bookkeeping {
       s.execute(CREATE_SCHEMA);
       s.execute(CREATE_TABLE);
       s.execute(ADD_OUTCOME_HASH);
+      s.execute(ADD_FIRST_INDEX);
+      s.execute(ADD_FIRST_SUB);
       s.execute(CREATE_CHECKPOINTS);
       if (backend == Backend.POSTGRESQL) {
         s.execute(CREATE_INDEX_PG);
@@ -171,6 +176,25 @@ final class Bookkeeping {
       last = new LogPosition(rs.getLong(1), rs.getInt(2));
       low = new LogPosition(rs.getLong(3), rs.getInt(4));
     }
+    // Transactions that ended at or after the low-water position may have begun before it, holding locks there.
+    // Go back to the first entry of every such transaction, until none began earlier: at that position no
+    // transaction held or awaited a lock, so replaying the locks from there repeats every decision made since.
+    try (PreparedStatement ps = c.prepareStatement("SELECT FIRST_INDEX, FIRST_SUB FROM ORDO.APPLIED "
+        + "WHERE LOG_INDEX >= ? AND FIRST_INDEX IS NOT NULL ORDER BY FIRST_INDEX, FIRST_SUB LIMIT 1")) {
+      while (true) {
+        ps.setLong(1, low.index());
+        LogPosition earliest = null;
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            earliest = new LogPosition(rs.getLong(1), rs.getInt(2));
+          }
+        }
+        if (earliest == null || earliest.compareTo(low) >= 0) {
+          break;
+        }
+        low = earliest;
+      }
+    }
     Set<String> ended = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT TXN_ID FROM ORDO.APPLIED "
         + "WHERE LOG_INDEX > ? OR (LOG_INDEX = ? AND SUB_INDEX >= ?)")) {
@@ -188,7 +212,7 @@ final class Bookkeeping {
 
   /** Records how a transaction ended, inside the current transaction of {@code c}. */
   static void record(Connection c, String txnId, LogPosition pos, LogPosition low, String outcome, long[] counts,
-      String sqlState, long outcomeHash) throws SQLException {
+      String sqlState, long outcomeHash, LogPosition first) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       ps.setString(1, txnId);
       ps.setLong(2, pos.index());
@@ -200,6 +224,8 @@ final class Bookkeeping {
           : Arrays.stream(counts).mapToObj(Long::toString).collect(Collectors.joining(",")));
       ps.setString(8, sqlState);
       ps.setLong(9, outcomeHash);
+      ps.setLong(10, first.index());
+      ps.setInt(11, first.sub());
       ps.executeUpdate();
     }
   }

@@ -423,6 +423,7 @@ public final class Replica implements AutoCloseable {
               digestSink.logged(r);
             }
           }, fp);
+      scheduler.replay(r.ended());
       return c;
     } catch (SQLException e) {
       closeQuietly(c);
@@ -495,11 +496,8 @@ public final class Replica implements AutoCloseable {
   }
 
   private void apply(TxnEntry txn, LogPosition pos) throws ReplicaFault {
-    Bookkeeping.Resume r = resume;
-    if (!pos.isAfter(r.last()) && r.ended().contains(txn.txnId())) {
-      // Ended before the restart: its effects and its row are in the replica already.
-      return;
-    }
+    // A transaction that ended before the restart is replayed through the lock manager only (see
+    // Scheduler#replay): its effects and its row are in the replica already.
     scheduler.process(txn, pos);
   }
 

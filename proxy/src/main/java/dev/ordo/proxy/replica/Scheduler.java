@@ -75,6 +75,8 @@ final class Scheduler {
     String failedWhy;
     /** Physical: the hashes of its statements' outcomes, in order (folded into its end's hash). */
     long outcomes;
+    /** It ended on this replica before a restart: its locks are taken and released as then, nothing runs. */
+    boolean replay;
 
     Txn(String id, TxnEntry first, LogPosition firstPos) {
       this.id = id;
@@ -136,6 +138,19 @@ final class Scheduler {
   private final java.util.TreeMap<LogPosition, Integer> pendingEnds = new java.util.TreeMap<>();
   private final java.util.concurrent.locks.ReentrantLock endsLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition endsChanged = endsLock.newCondition();
+  /**
+   * Transactions that ended on this replica before it resumed (their effects and
+   * rows are durable): their entries still go through the lock manager, so that
+   * every later decision is the one every other replica made, but nothing of them
+   * runs again.
+   */
+  private java.util.Set<String> replayed = java.util.Set.of();
+
+  /** See {@link #replayed}. Called before the first entry is processed. */
+  void replay(java.util.Set<String> txnIds) {
+    this.replayed = txnIds;
+  }
+
   /** Checkpoint digests are computed one after the other, in log order. */
   private CompletableFuture<Void> checkpoints = CompletableFuture.completedFuture(null);
 
@@ -217,8 +232,10 @@ final class Scheduler {
     TxnEntry e = op.entry();
     switch (e.kind()) {
       case ONE_SHOT -> {
-        unfinished.put(op.pos(), e.txnId());
-        expectEnd(op.pos());
+        if (!replayed.contains(e.txnId())) {
+          unfinished.put(op.pos(), e.txnId());
+          expectEnd(op.pos());
+        }
         Decision d = locks.request(e.txnId(), lockSet(e), op);
         if (d == Decision.GRANTED) {
           runGranted(op);
@@ -243,8 +260,11 @@ final class Scheduler {
         }
         if (t == null) {
           t = new Txn(e.txn(), e, op.pos());
+          t.replay = replayed.contains(t.id);
           open.put(t.id, t);
-          unfinished.put(op.pos(), t.id);
+          if (!t.replay) {
+            unfinished.put(op.pos(), t.id);
+          }
         }
         if (t.blocked) {
           t.queued.add(op);
@@ -331,6 +351,10 @@ final class Scheduler {
       hashTablesGranted(op, wanted);
       return;
     }
+    if (e.kind() == TxnEntry.Kind.ONE_SHOT && replayed.contains(e.txnId())) {
+      released.addAll(locks.release(e.txnId())); // ended before the restart: its effects are durable
+      return;
+    }
     if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
       boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
@@ -361,9 +385,12 @@ final class Scheduler {
         before.put(r, m);
       }
     });
-    CompletableFuture<Void> after = dependencies(t.id, fresh);
-    t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> runStatement(t, op)), threads);
-    inFlight.add(t.tail);
+    if (!t.replay) {
+      CompletableFuture<Void> after = dependencies(t.id, fresh);
+      t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> runStatement(t, op)),
+          threads);
+      inFlight.add(t.tail);
+    }
     // Later entries of this transaction that queued behind the blocked one.
     while (open.containsKey(t.id) && !t.blocked && !t.queued.isEmpty()) {
       Op next = t.queued.poll();
@@ -406,6 +433,16 @@ final class Scheduler {
 
   /** Ends {@code t} at {@code op}: commit, rollback or abort; its locks are released here, logically. */
   private void end(Txn t, Op op, boolean commit, String how) throws ReplicaFault {
+    if (t.replay) {
+      // Ended before the restart, at this same decision: its row and effects are durable.
+      open.remove(t.id);
+      ended.put(t.id, commit ? "committed" : how);
+      t.waiting = null;
+      t.queued.clear();
+      held.remove(t.id);
+      released.addAll(locks.release(t.id));
+      return;
+    }
     open.remove(t.id);
     expectEnd(op.pos());
     ended.put(t.id, commit ? "committed" : how);
@@ -514,7 +551,7 @@ final class Scheduler {
         }
         saveSequences(c, seqs);
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null,
-            Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done, !Digests.varies(e))));
+            Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done, !Digests.varies(e))), op.pos());
         c.commit();
         outcome = done;
       } catch (EntryExecutor.StatementFailure f) {
@@ -525,7 +562,7 @@ final class Scheduler {
         }
         outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
         recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs,
-            Digests.end(e.txnId(), Bookkeeping.FAILED, se.getSQLState(), Digests.outcome(outcome)));
+            Digests.end(e.txnId(), Bookkeeping.FAILED, se.getSQLState(), Digests.outcome(outcome)), op.pos());
       } catch (SQLException se) {
         c.rollback();
         if (!Bookkeeping.isDuplicateTxn(se)) {
@@ -587,7 +624,7 @@ final class Scheduler {
           }
           saveSequences(t.conn, seqs);
           Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null,
-              Digests.end(t.id, Bookkeeping.COMMITTED, null, t.outcomes));
+              Digests.end(t.id, Bookkeeping.COMMITTED, null, t.outcomes), t.firstPos);
           t.conn.commit();
         } catch (SQLException se) {
           t.conn.rollback();
@@ -604,7 +641,7 @@ final class Scheduler {
         String code = commit || t.failedState != null || !"rolled back".equals(how)
             ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
         recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
-            Digests.end(t.id, code, t.failedState, t.outcomes));
+            Digests.end(t.id, code, t.failedState, t.outcomes), t.firstPos);
         if (commit) {
           outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
               + "); nothing was committed", 0);
@@ -632,10 +669,10 @@ final class Scheduler {
    * sequence values it moved: sequences do not roll back.
    */
   private void recordEnd(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
-      String sqlState, List<String> seqs, long outcomeHash) throws SQLException {
+      String sqlState, List<String> seqs, long outcomeHash, LogPosition first) throws SQLException {
     try {
       saveSequences(c, seqs);
-      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState, outcomeHash);
+      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState, outcomeHash, first);
       c.commit();
     } catch (SQLException se) {
       c.rollback();
