@@ -67,7 +67,8 @@ class DivergenceIT {
           assertEquals(Replica.State.HEALTHY, r.state(), r.name() + " agrees with the others under load");
         }
 
-        // Behind Ordo's back: one replica's row 1 gains 1000.
+        // Behind Ordo's back: one replica's row 1 gains 1000 (once the replica has the row).
+        Nodes.awaitReplicasCaughtUp(node);
         try (Connection direct = Nodes.replica(cfg, 1); Statement s = direct.createStatement()) {
           assertEquals(1, s.executeUpdate("UPDATE acct SET v = v + 1000 WHERE id = 1"));
         }
@@ -114,6 +115,7 @@ class DivergenceIT {
       write(node, 2);
       awaitTrue("both replicas report a checkpoint", () -> node.replicas().stream()
           .allMatch(r -> r.lastCheckpoint() != null));
+      Nodes.awaitReplicasCaughtUp(node); // the direct change below needs the row on r2
       try (Connection direct = Nodes.replica(cfg, 1); Statement s = direct.createStatement()) {
         assertEquals(1, s.executeUpdate("UPDATE acct SET v = v + 1000 WHERE id = 1"));
       }
