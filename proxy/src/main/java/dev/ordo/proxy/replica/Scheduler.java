@@ -463,9 +463,9 @@ final class Scheduler {
     List<String> seqs = sequencesToSave(lockSet == null ? Map.of() : lockSet);
     t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp, seqs)), threads);
     inFlight.add(t.tail);
-    // Every end, not only commits: a replica counts as caught up once the bookkeeping rows of the
-    // transactions that ended so far are written too (rollbacks and aborts have rows as well).
-    watermark.track(currentIndex, t.tail);
+    if (commit) {
+      watermark.track(currentIndex, t.tail);
+    }
     if (lockSet != null) {
       noteRelease(lockSet, t.tail);
     }
