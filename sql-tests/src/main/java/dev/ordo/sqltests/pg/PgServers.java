@@ -25,6 +25,8 @@ public final class PgServers {
   public static final int COUNT = 3;
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static List<PgServer> servers;
+  /** Where the shared servers keep their data: removed when the JVM exits. */
+  private static Path dataRoot;
 
   private PgServers() {}
 
@@ -39,6 +41,7 @@ public final class PgServers {
           started.add(PgServer.start(root.resolve("pg" + (i + 1)), ports[i], Map.of()));
         }
         servers = List.copyOf(started);
+        dataRoot = root;
         Runtime.getRuntime().addShutdownHook(new Thread(PgServers::stopAll, "ordo-pg-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start PostgreSQL servers for replicas: " + e.getMessage(), e);
@@ -55,6 +58,13 @@ public final class PgServers {
         } catch (IOException | RuntimeException ignored) {
           // The JVM is exiting.
         }
+      }
+    }
+    if (dataRoot != null) {
+      try (var files = Files.walk(dataRoot)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | RuntimeException ignored) {
+        // Best effort: it is a directory of this run in the temporary directory.
       }
     }
   }
