@@ -44,7 +44,10 @@ public enum SqlState {
   INVALID_PASSWORD("28P01"),
   /** Serialization conflict; safe to retry. */
   SERIALIZATION_FAILURE("40001"),
-  /** Deadlock victim; safe to retry. */
+  /**
+   * PostgreSQL's deadlock victim; safe to retry. Ordo answers its own deadlock verdicts with {@link
+   * #SERIALIZATION_FAILURE}, which retry loops recognise.
+   */
   DEADLOCK_DETECTED("40P01"),
   /** A statement Ordo itself answers (an {@code ORDO} command) is malformed. */
   SYNTAX_ERROR("42601"),

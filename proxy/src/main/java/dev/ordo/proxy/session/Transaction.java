@@ -160,7 +160,8 @@ final class Transaction {
 
   private void abort(String state, String why) {
     abortedState = state;
-    abortedWhy = "40P01".equals(state) ? "it was chosen as a deadlock victim and rolled back" : why;
+    abortedWhy = SqlState.SERIALIZATION_FAILURE.code().equals(state)
+        ? "it was rolled back as a serialization conflict (a deadlock victim, or the schema changed under it)" : why;
   }
 
   /** Work that answers a request. */
@@ -221,7 +222,7 @@ final class Transaction {
       if (!commit) {
         return new Response.Ok();
       }
-      return new Response.Error("40P01".equals(state) ? "40P01" : "25P02", 0,
+      return new Response.Error(SqlState.SERIALIZATION_FAILURE.code().equals(state) ? state : "25P02", 0,
           "the transaction was rolled back because " + why + "; nothing was committed", -1);
     }
     try {

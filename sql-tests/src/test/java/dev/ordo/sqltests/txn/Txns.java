@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * comparing replicas.
  */
 final class Txns {
-  /** Ordo's deadlock verdict: this transaction closed a cycle and was rolled back. */
-  static final String DEADLOCK = "40P01";
+  /**
+   * Ordo's deadlock verdict: this transaction closed a cycle and was rolled back. Ordo answers it as a
+   * serialization failure, the SQLState retry loops retry.
+   */
+  static final String DEADLOCK = "40001";
   /** Serialization failure (for Ordo: schema changed under the transaction); safe to retry. */
   static final String SERIALIZATION = "40001";
   /** A statement after an error in the same transaction, before rollback. */
