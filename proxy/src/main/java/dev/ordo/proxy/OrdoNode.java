@@ -2,6 +2,7 @@ package dev.ordo.proxy;
 
 import dev.ordo.proxy.config.NodeConfig;
 import dev.ordo.proxy.config.ReplicaConfig;
+import dev.ordo.proxy.replica.CheckpointReports;
 import dev.ordo.proxy.replica.DivergenceMonitor;
 import dev.ordo.proxy.replica.Replica;
 import dev.ordo.proxy.server.ProxyServer;
@@ -168,6 +169,17 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
 
   public List<Replica> replicas() {
     return List.copyOf(replicas);
+  }
+
+  /**
+   * The repeated checkpoint reports this node read in the log since it
+   * started (of any replica of any node): a replica reports a checkpoint again
+   * when it re-reads it after a restart, from what it recorded then. Counts the
+   * repeats and describes those that contradicted the replica's first report
+   * (each also logged as a warning). For tests and status.
+   */
+  public CheckpointReports checkpointReports() {
+    return monitor.reports();
   }
 
   /** One line on the node's state, for operators. */

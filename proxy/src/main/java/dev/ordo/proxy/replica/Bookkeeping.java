@@ -262,9 +262,10 @@ final class Bookkeeping {
       if (!rs.next()) {
         return null;
       }
+      // wasNull() speaks of the column read last: ask it right after TABLE_HASH, before any other column.
       long table = rs.getLong(4);
-      return new Checkpoint(new LogPosition(rs.getLong(1), rs.getInt(2)), rs.getLong(3),
-          rs.wasNull() ? null : table);
+      Long tableHash = rs.wasNull() ? null : table;
+      return new Checkpoint(new LogPosition(rs.getLong(1), rs.getInt(2)), rs.getLong(3), tableHash);
     }
   }
 

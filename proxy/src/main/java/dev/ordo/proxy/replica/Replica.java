@@ -419,8 +419,8 @@ public final class Replica implements AutoCloseable {
             }
 
             @Override
-            public void logged(dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
-              digestSink.logged(r);
+            public void logged(LogPosition at, dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
+              digestSink.logged(at, r);
             }
           }, fp);
       scheduler.replay(r.ended());

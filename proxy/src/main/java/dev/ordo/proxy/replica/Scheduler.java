@@ -302,7 +302,7 @@ final class Scheduler {
       case CHECKPOINT -> checkpoint(op);
       case DIGEST -> {
         try {
-          digests.logged(e.digestReport());
+          digests.logged(op.pos(), e.digestReport());
         } catch (dev.ordo.driver.wire.ProtocolException pe) {
           throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
         }
