@@ -217,8 +217,8 @@ public final class DivergenceMonitor implements DigestSink {
    * Decides what the reports at checkpoint {@code where} mean. Digest and
    * environment are compared across all {@code reports}; table hashes across
    * the reports that carry one. In each comparison the reports are grouped by
-   * what they found: if one group is the largest and has at least two reports,
-   * every report outside it is in the minority (named in the verdict with what
+   * what they found: if one group is the largest and holds more than half of
+   * the replicas known to the cluster (and at least two), every report outside it is in the minority (named in the verdict with what
    * differed); if the reports differ and no group is the largest, and every
    * replica in {@code known} has reported, no majority can be told. Pure: no
    * replicas, no I/O.
@@ -226,14 +226,19 @@ public final class DivergenceMonitor implements DigestSink {
   static Verdict judge(String where, Map<Key, Found> reports, Set<Key> known) {
     Map<Key, String> minority = new LinkedHashMap<>();
     List<String> undecided = new ArrayList<>();
-    compare(where, "running digest or environment", reports, Found::run, minority, undecided);
+    // A majority is more than half of the replicas the cluster has (as far as this node knows), not of the
+    // reports in so far: with five replicas, two that agree against one that differs decide nothing yet.
+    int cluster = Math.max(known.size(), reports.size());
+    compare(where, "running digest or environment", reports, Found::run, cluster, minority, undecided);
     Map<Key, Found> hashed = new LinkedHashMap<>();
     reports.forEach((k, f) -> {
       if (f.tableHash() != null) {
         hashed.put(k, f);
       }
     });
-    compare(where, "tables' hash", hashed, Found::tables, minority, undecided);
+    // Replicas that reported without a table hash are no part of that comparison.
+    compare(where, "tables' hash", hashed, Found::tables, cluster - (reports.size() - hashed.size()), minority,
+        undecided);
     String noMajority = null;
     if (!undecided.isEmpty() && reports.keySet().containsAll(known)) {
       noMajority = "replicas disagree at checkpoint " + where + " and no majority agrees: "
@@ -243,7 +248,7 @@ public final class DivergenceMonitor implements DigestSink {
   }
 
   private static void compare(String where, String what, Map<Key, Found> reports, Function<Found, String> part,
-      Map<Key, String> minority, List<String> undecided) {
+      int cluster, Map<Key, String> minority, List<String> undecided) {
     if (reports.size() < 2) {
       return;
     }
@@ -255,7 +260,7 @@ public final class DivergenceMonitor implements DigestSink {
     int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
     List<String> top = groups.entrySet().stream().filter(e -> e.getValue().size() == largest)
         .map(Map.Entry::getKey).toList();
-    if (top.size() != 1 || largest < 2) {
+    if (top.size() != 1 || largest < 2 || largest * 2 <= cluster) {
       StringBuilder b = new StringBuilder(what).append(" differs: ");
       String sep = "";
       for (Map.Entry<String, List<Key>> g : groups.entrySet()) {

@@ -77,6 +77,24 @@ class DivergenceMonitorTest {
   }
 
   @Test
+  void withFiveReplicasTwoAgainstOneDecidesNothingUntilAMajorityHasReported() {
+    Key r4 = new Key("n2", "r1");
+    Key r5 = new Key("n2", "r2");
+    Set<Key> five = Set.of(R1, R2, R3, r4, r5);
+    Map<Key, Found> some = reports(R1, new Found(1L, null, ENV), R2, new Found(1L, null, ENV),
+        R3, new Found(2L, null, ENV));
+    Verdict v = DivergenceMonitor.judge("281.0", some, five);
+    assertEquals(Map.of(), v.minority(), "two of five are no majority: r3 may yet be on the larger side");
+    assertNull(v.noMajority(), "two replicas have not reported yet");
+
+    some.put(r4, new Found(2L, null, ENV));
+    some.put(r5, new Found(2L, null, ENV));
+    v = DivergenceMonitor.judge("281.0", some, five);
+    assertEquals(Set.of(R1, R2), v.minority().keySet(), "three of five agree: the other two are the minority");
+    assertNull(v.noMajority());
+  }
+
+  @Test
   void twoDifferingTableHashesAndNoThirdRefuseWrites() {
     Verdict v = judge(reports(R1, new Found(1L, 10L, ENV), R2, new Found(1L, 11L, ENV),
         R3, new Found(1L, null, ENV)));
