@@ -17,11 +17,17 @@ build_quietly() {
   echo "ordo: built in $((SECONDS - started)) s" >&2
 }
 
-# sql_tests_classpath ROOT — builds sql-tests and what it depends on, then prints the class path to run its
-# entry points (benchmarks, sqllogictest, workloads, the history checker) with.
+# sql_tests_classpath ROOT — builds sql-tests and what it depends on (unless no main source or POM changed
+# since the last build), then prints the class path to run its entry points (benchmarks, sqllogictest,
+# workloads, the history checker) with.
 sql_tests_classpath() {
-  local root="$1"
-  (cd "$root" && build_quietly "the Ordo test tools" sql-tests/target/build.log -pl sql-tests -am package \
+  local root="$1" stamp="$1/sql-tests/target/classpath.txt"
+  if [ -f "$stamp" ] && [ -z "$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -newer "$stamp" \
+      -print -quit 2>/dev/null)" ]; then
+    echo "$root/sql-tests/target/classes:$(cat "$stamp")"
+    return 0
+  fi
+  (cd "$root" && build_quietly "the Ordo test tools" "$root/sql-tests/target/build.log" -pl sql-tests -am package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) || return 1
   echo "$root/sql-tests/target/classes:$(cat "$root/sql-tests/target/classpath.txt")"
 }

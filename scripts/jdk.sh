@@ -25,3 +25,13 @@ find_jdk() {
   fi
   echo "$best"
 }
+
+# Prints the JVM options Ordo's processes run with: Ratis and Netty use native access and sun.misc.Unsafe;
+# saying so keeps the JVM from warning about it. Usage: read -ra opts <<< "$(ordo_jvm_opts "$JAVA_HOME")"
+ordo_jvm_opts() {
+  local opts="--enable-native-access=ALL-UNNAMED"
+  if [ "$(java_major "$1")" -ge 23 ]; then
+    opts="$opts --sun-misc-unsafe-memory-access=allow"
+  fi
+  echo "$opts"
+}
