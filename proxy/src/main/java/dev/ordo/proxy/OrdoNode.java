@@ -9,6 +9,7 @@ import dev.ordo.proxy.server.ProxyServer;
 import dev.ordo.proxy.server.ServerSettings;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.proxy.txn.Stages;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.RatisSequencer;
 import dev.ordo.sequencer.Sequencer;
@@ -75,12 +76,13 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     List<Replica> replicas = new CopyOnWriteArrayList<>();
     Coordinator[] holder = new Coordinator[1];
     Analyzer analyzer = new Analyzer();
+    Stages stages = new Stages();
     for (ReplicaConfig rc : config.replicas()) {
       replicas.add(new Replica(rc, sequencer, (r, e, o) -> holder[0].applied(r, e, o), config.replicaPoolSize(),
-          config.timeZone(), analyzer));
+          config.timeZone(), analyzer, stages));
     }
     Coordinator coordinator = new Coordinator(config.nodeId(), incarnation, sequencer, replicas,
-        config.writeTimeout(), Clock.systemUTC());
+        config.writeTimeout(), Clock.systemUTC(), stages);
     holder[0] = coordinator;
     DivergenceMonitor monitor = new DivergenceMonitor(config.nodeId(), replicas,
         report -> coordinator.appendDigest(report), coordinator::refuseWrites);
@@ -161,6 +163,11 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** Where this node's time goes, stage by stage (benchmarks print it). */
+  public Stages stages() {
+    return coordinator.stages();
   }
 
   public Sequencer sequencer() {
@@ -248,7 +255,8 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
       copied = PgReplicaCopy.copy(s, t);
     }
     ResultSink sink = coordinator::applied;
-    Replica r = new Replica(rc, sequencer, sink, config.replicaPoolSize(), config.timeZone(), analyzer);
+    Replica r = new Replica(rc, sequencer, sink, config.replicaPoolSize(), config.timeZone(), analyzer,
+        coordinator.stages());
     r.setDigestSink(monitor);
     r.start();
     replicas.add(r);

@@ -6,6 +6,7 @@ import dev.ordo.driver.wire.ProtocolException;
 import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.config.ReplicaConfig;
 import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.txn.Stages;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogChunk;
 import dev.ordo.sequencer.LogEntry;
@@ -73,10 +74,13 @@ public final class Replica implements AutoCloseable {
   /** An operator copies from this replica: the applier stops between entries, its work drained. */
   private volatile boolean pauseRequested;
   private volatile boolean paused;
+  /** Where this replica's stage times go. */
+  private final Stages stages;
 
   public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone,
-      Analyzer analyzer) {
+      Analyzer analyzer, Stages stages) {
     this.config = config;
+    this.stages = stages;
     this.analyzer = analyzer;
     this.sequencer = sequencer;
     this.sink = sink;
@@ -422,7 +426,7 @@ public final class Replica implements AutoCloseable {
             public void logged(LogPosition at, dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
               digestSink.logged(at, r);
             }
-          }, fp);
+          }, fp, stages);
       scheduler.replay(r.ended());
       return c;
     } catch (SQLException e) {

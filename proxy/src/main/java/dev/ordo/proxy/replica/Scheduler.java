@@ -6,6 +6,7 @@ import dev.ordo.proxy.replica.LockManager.Mode;
 import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Outcome;
+import dev.ordo.proxy.txn.Stages;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogPosition;
 import dev.ordo.proxy.config.Backend;
@@ -51,7 +52,8 @@ final class Scheduler {
     Connection open() throws SQLException;
   }
 
-  private record Op(TxnEntry entry, LogPosition pos) {}
+  /** An entry at its log position, and when this replica read it off the log (System.nanoTime). */
+  private record Op(TxnEntry entry, LogPosition pos, long readNanos) {}
 
   /** Physical-layer state of an interactive transaction (its thread only, after creation). */
   private static final class Txn {
@@ -132,6 +134,8 @@ final class Scheduler {
   private long currentIndex;
   /** Where checkpoint reports go. */
   private final DigestSink digests;
+  /** Where this replica's stage times go (lock wait, hand-off, execution, bookkeeping). */
+  private final Stages stages;
   /** This replica's environment fingerprint, sent with every report. */
   private final String fingerprint;
   /** Ends (one-shot entries, transaction ends) decided by the logical layer and not yet finished on the backend. */
@@ -155,9 +159,10 @@ final class Scheduler {
   private CompletableFuture<Void> checkpoints = CompletableFuture.completedFuture(null);
 
   Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,
-      Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied, DigestSink digests, String fingerprint)
-      throws SQLException {
+      Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied, DigestSink digests, String fingerprint,
+      Stages stages) throws SQLException {
     this.replica = replica;
+    this.stages = stages;
     this.digests = digests;
     this.fingerprint = fingerprint;
     this.backend = backend;
@@ -173,7 +178,7 @@ final class Scheduler {
   void process(TxnEntry e, LogPosition pos) throws ReplicaFault {
     checkFault();
     currentIndex = pos.index();
-    dispatch(new Op(e, pos));
+    dispatch(new Op(e, pos, System.nanoTime()));
     while (!released.isEmpty()) {
       List<Op> granted = new ArrayList<>(released);
       released.clear();
@@ -349,6 +354,8 @@ final class Scheduler {
   /** Logical grant: note the locks, then schedule the work after what it must follow. */
   private void runGranted(Op op) throws ReplicaFault {
     TxnEntry e = op.entry();
+    long grantedNanos = System.nanoTime();
+    stages.record(Stages.Stage.LOCK_WAIT, grantedNanos - op.readNanos());
     Map<String, Mode> wanted = locks.grantedLocks(op);
     if (e.kind() == TxnEntry.Kind.CHECKPOINT) {
       hashTablesGranted(op, wanted);
@@ -362,7 +369,10 @@ final class Scheduler {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
       boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
       List<String> seqs = sequencesToSave(wanted);
-      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> runOneShot(op, seqs)), threads);
+      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> {
+        stages.since(Stages.Stage.HANDOFF, grantedNanos);
+        runOneShot(op, seqs);
+      }), threads);
       watermark.track(currentIndex, done);
       inFlight.add(done);
       noteRelease(wanted, done);
@@ -548,7 +558,10 @@ final class Scheduler {
       c.setAutoCommit(false);
       Outcome outcome;
       try {
+        long executing = System.nanoTime();
         Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer, catalog);
+        long bookkeeping = System.nanoTime();
+        stages.record(Stages.Stage.EXECUTION, bookkeeping - executing);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -556,6 +569,7 @@ final class Scheduler {
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null,
             Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done, !Digests.varies(e))), op.pos());
         c.commit();
+        stages.since(Stages.Stage.BOOKKEEPING, bookkeeping);
         outcome = done;
       } catch (EntryExecutor.StatementFailure f) {
         c.rollback();
@@ -594,8 +608,10 @@ final class Scheduler {
     }
     try {
       // Every statement of an interactive transaction sees its first entry's time.
+      long executing = System.nanoTime();
       Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
           catalog);
+      stages.since(Stages.Stage.EXECUTION, executing);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done, !Digests.varies(e)));
       answer(e, done);
     } catch (EntryExecutor.StatementFailure f) {
@@ -625,10 +641,12 @@ final class Scheduler {
           if (t.role) {
             roleBack(t.conn); // Ordo's own rows are written with the replica's role
           }
+          long bookkeeping = System.nanoTime();
           saveSequences(t.conn, seqs);
           Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null,
               Digests.end(t.id, Bookkeeping.COMMITTED, null, t.outcomes), t.firstPos);
           t.conn.commit();
+          stages.since(Stages.Stage.BOOKKEEPING, bookkeeping);
         } catch (SQLException se) {
           t.conn.rollback();
           if (!Bookkeeping.isDuplicateTxn(se)) {

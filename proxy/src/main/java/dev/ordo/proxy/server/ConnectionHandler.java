@@ -7,6 +7,7 @@ import dev.ordo.driver.wire.Response;
 import dev.ordo.proxy.session.Session;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
+import dev.ordo.proxy.txn.Stages;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -39,7 +40,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   private final Coordinator coordinator;
   private final ExecutorService executor;
   private final ReentrantLock queueLock = new ReentrantLock();
-  private final Queue<Request> queue = new ArrayDeque<>();
+  /** A request and when it was decoded (System.nanoTime), for the node's stage times. */
+  private record Queued(Request request, long receivedNanos) {}
+
+  private final Queue<Queued> queue = new ArrayDeque<>();
   private boolean draining;
   private Session session;
   private String sessionId;
@@ -70,7 +74,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
     boolean start;
     queueLock.lock();
     try {
-      queue.add(msg);
+      queue.add(new Queued(msg, System.nanoTime()));
       start = !draining;
       draining = true;
     } finally {
@@ -83,17 +87,18 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
 
   private void drain(ChannelHandlerContext ctx) {
     while (true) {
-      Request next;
+      Queued queued;
       queueLock.lock();
       try {
-        next = queue.poll();
-        if (next == null) {
+        queued = queue.poll();
+        if (queued == null) {
           draining = false;
           return;
         }
       } finally {
         queueLock.unlock();
       }
+      Request next = queued.request();
       Response r;
       try {
         r = session.handle(next);
@@ -104,6 +109,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
             + " while handling this request: " + e + "; the node logged the details. Retry, and report it if it "
             + "persists.", -1);
       }
+      coordinator.stages().since(Stages.Stage.NODE, queued.receivedNanos());
       if (ctx.channel().isActive()) {
         ctx.writeAndFlush(r).addListener(f -> {
           if (!f.isSuccess()) {

@@ -103,7 +103,9 @@ public final class Session {
     }
     boolean autocommit = (e.flags() & Request.FLAG_AUTOCOMMIT) != 0;
     boolean readOnly = (e.flags() & Request.FLAG_READ_ONLY) != 0;
+    long analysing = System.nanoTime();
     Analysis a = analyzer.analyze(e.sql());
+    coordinator.stages().since(dev.ordo.proxy.txn.Stages.Stage.ANALYSIS, analysing);
     switch (a.kind()) {
       case REFUSED:
         return error(SqlState.FEATURE_NOT_SUPPORTED, "Ordo refuses this statement: " + a.reason() + ".");

@@ -49,9 +49,11 @@ public final class Coordinator implements ResultSink {
   private final AtomicLong nextMicros = new AtomicLong(Long.MIN_VALUE);
   private final AtomicInteger roundRobin = new AtomicInteger();
   private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+  private final Stages stages;
 
   public Coordinator(String nodeId, long incarnation, Sequencer sequencer, List<Replica> replicas,
-      Duration timeout, Clock clock) {
+      Duration timeout, Clock clock, Stages stages) {
+    this.stages = stages;
     this.nodeId = nodeId;
     this.incarnation = incarnation;
     this.sequencer = sequencer;
@@ -68,6 +70,11 @@ public final class Coordinator implements ResultSink {
   public Outcome write(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
       throws SQLException {
     return submit(TxnEntry.Kind.ONE_SHOT, "", false, batch, keys, statements);
+  }
+
+  /** Where this node's time goes, stage by stage. */
+  public Stages stages() {
+    return stages;
   }
 
   /** A new interactive transaction id, unique across the cluster and restarts. */
@@ -97,16 +104,21 @@ public final class Coordinator implements ResultSink {
     waiting.put(id, result);
     try {
       LogPosition pos;
+      long appending = System.nanoTime();
       try {
         pos = sequencer.append(entry.encode()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        stages.since(Stages.Stage.APPEND, appending);
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
             "The outcome of this write is unknown: node " + nodeId + " could not get it committed to the log ("
                 + cause.getMessage() + "). It may still commit; check before retrying.", cause);
       }
+      long ordered = System.nanoTime();
       try {
-        return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Outcome outcome = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        stages.since(Stages.Stage.REPLICA, ordered);
+        return outcome;
       } catch (TimeoutException e) {
         throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
             "This write is committed to the log at position " + pos + ", but no replica of node " + nodeId

@@ -2,6 +2,7 @@ package dev.ordo.sqltests.bench;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.proxy.txn.Stages;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +56,15 @@ public final class InsertBenchmark implements Callable<Integer> {
     System.exit(new CommandLine(new InsertBenchmark()).execute(args));
   }
 
-  record Result(String target, double p50Ms, double p99Ms, double opsPerSec) {}
+  /**
+   * One system's medians; {@code cpuMsPerOp} is this JVM's CPU time (clients, and the server or node, which
+   * run in it) per insert of the throughput rounds.
+   */
+  record Result(String target, double p50Ms, double p99Ms, double opsPerSec, double cpuMsPerOp) {}
+
+  /** The node's stage times of the last round: one client, then the throughput clients. */
+  private Map<Stages.Stage, Histogram> stagesOneClient;
+  private Map<Stages.Stage, Histogram> stagesManyClients;
 
   @Override
   public Integer call() throws Exception {
@@ -66,7 +76,7 @@ public final class InsertBenchmark implements Callable<Integer> {
         "-ifNotExists").start();
     try {
       String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/bench";
-      results.add(measure("H2 TCP server (baseline)", url));
+      results.add(measure("H2 TCP server (baseline)", url, null));
     } finally {
       h2.stop();
     }
@@ -75,21 +85,27 @@ public final class InsertBenchmark implements Callable<Integer> {
       if (!node.awaitReady(Duration.ofSeconds(60))) {
         throw new IllegalStateException("Ordo not ready: " + node.status());
       }
-      results.add(measure("Ordo, 3 H2 replicas", node.jdbcUrl()));
+      results.add(measure("Ordo, 3 H2 replicas", node.jdbcUrl(), node.stages()));
     }
     Result base = results.get(0);
     System.out.println();
-    System.out.printf("%-28s %10s %10s %14s%n", "target", "p50 ms", "p99 ms", "inserts/s");
+    System.out.printf("%-28s %10s %10s %14s %14s%n", "target", "p50 ms", "p99 ms", "inserts/s", "CPU ms/insert");
     for (Result r : results) {
-      System.out.printf("%-28s %10.3f %10.3f %14.0f%n", r.target, r.p50Ms, r.p99Ms, r.opsPerSec);
+      System.out.printf("%-28s %10.3f %10.3f %14.0f %14.3f%n", r.target, r.p50Ms, r.p99Ms, r.opsPerSec,
+          r.cpuMsPerOp);
     }
     Result ordo = results.get(1);
-    System.out.printf("ratio Ordo/baseline: p50 %.1fx, p99 %.1fx, throughput %.2fx%n",
-        ordo.p50Ms / base.p50Ms, ordo.p99Ms / base.p99Ms, ordo.opsPerSec / base.opsPerSec);
+    System.out.printf("ratio Ordo/baseline: p50 %.1fx, p99 %.1fx, throughput %.2fx, CPU per insert %.1fx%n",
+        ordo.p50Ms / base.p50Ms, ordo.p99Ms / base.p99Ms, ordo.opsPerSec / base.opsPerSec,
+        ordo.cpuMsPerOp / base.cpuMsPerOp);
+    System.out.printf("%nWhere Ordo's time goes, last round, 1 client (the client saw p50 %.3f ms):%n%s", ordo.p50Ms,
+        Stages.table(stagesOneClient));
+    System.out.printf("%nWhere Ordo's time goes, last round, %d clients:%n%s", clients,
+        Stages.table(stagesManyClients));
     return 0;
   }
 
-  private Result measure(String target, String url) throws Exception {
+  private Result measure(String target, String url, Stages stages) throws Exception {
     try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE bench (id BIGINT PRIMARY KEY, client INT, v VARCHAR(100))");
     }
@@ -97,8 +113,12 @@ public final class InsertBenchmark implements Callable<Integer> {
     double[] p50 = new double[rounds];
     double[] p99 = new double[rounds];
     double[] tput = new double[rounds];
+    double[] cpu = new double[rounds];
     for (int round = 0; round < rounds; round++) {
       Histogram h = new Histogram(3);
+      if (stages != null) {
+        stages.interval(); // what came before this round
+      }
       try (Connection c = DriverManager.getConnection(url, "sa", "");
           PreparedStatement ps = c.prepareStatement("INSERT INTO bench VALUES (?, ?, ?)")) {
         for (int i = 0; i < singleOps + 200; i++) {
@@ -111,11 +131,20 @@ public final class InsertBenchmark implements Callable<Integer> {
       }
       p50[round] = h.getValueAtPercentile(50) / 1000.0;
       p99[round] = h.getValueAtPercentile(99) / 1000.0;
+      if (stages != null) {
+        stagesOneClient = stages.interval();
+      }
+      long cpuBefore = CpuTime.jvmNanos();
+      long opsBefore = ids.get();
       tput[round] = throughput(url, ids);
+      cpu[round] = (CpuTime.jvmNanos() - cpuBefore) / 1e6 / Math.max(1, ids.get() - opsBefore);
+      if (stages != null) {
+        stagesManyClients = stages.interval();
+      }
       System.out.printf("  %s round %d: p50 %.3f ms, p99 %.3f ms, %,.0f inserts/s with %d clients%n", target,
           round + 1, p50[round], p99[round], tput[round], clients);
     }
-    return new Result(target, median(p50), median(p99), median(tput));
+    return new Result(target, median(p50), median(p99), median(tput), median(cpu));
   }
 
   private double throughput(String url, AtomicLong ids) throws Exception {

@@ -2,6 +2,7 @@ package dev.ordo.sqltests.bench;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.NodeConfig;
+import dev.ordo.proxy.txn.Stages;
 import dev.ordo.sqltests.pg.PgServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.h2.tools.Server;
@@ -97,8 +99,15 @@ public final class TpcbBenchmark implements Callable<Integer> {
   static final Set<String> RETRY_H2 = Set.of("HYT00", "90131");
 
   /** One measurement; {@code failure} is set when the target could not run the workload. */
+  /**
+   * One system at one client count; {@code cpuMsPerTxn} is the CPU time of the system (this JVM — clients and
+   * the Ordo node or H2 server — plus every PostgreSQL server process it uses) per committed transaction.
+   */
   record Result(String target, int clients, double tps, double p50Ms, double p99Ms, long commits, long aborts,
-      String failure) {}
+      double cpuMsPerTxn, String failure) {}
+
+  /** Ordo's stage times per client count (the measured window). */
+  private final Map<Integer, Map<Stages.Stage, Histogram>> ordoStages = new java.util.TreeMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -124,6 +133,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
           + "postgresql, got " + backend);
     };
     List<PgServer> servers = new ArrayList<>();
+    List<Long> replicaPids = new ArrayList<>(); // Ordo's PostgreSQL replicas' servers
     try {
       NodeConfig cfg = NodeConfig.embedded(work.resolve("ordo"), "127.0.0.1", freePort(), freePort(), 3);
       if (!pg) {
@@ -131,7 +141,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
             "-ifNotExists").start();
         try {
           String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/tpcb";
-          baseline = measureAll("H2 TCP server (baseline)", url, "sa", true, s);
+          baseline = measureAll("H2 TCP server (baseline)", url, "sa", true, s, CpuTime.jvmPlus(List.of()), null);
           checks.add(consistency("H2 TCP server (baseline)", url, "sa"));
         } finally {
           h2.stop();
@@ -140,7 +150,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
         PgServer single = PgServer.start(work.resolve("pg-single"), freePort(), Map.of("synchronous_commit", "on"));
         servers.add(single);
         String url = single.jdbcUrl("postgres");
-        baseline = measureAll("PostgreSQL (pgjdbc)", url, PgServer.USER, false, s);
+        baseline = measureAll("PostgreSQL (pgjdbc)", url, PgServer.USER, false, s,
+            CpuTime.jvmPlus(List.of(single.postmasterPid())), null);
         checks.add(consistency("PostgreSQL (pgjdbc)", url, PgServer.USER));
         single.close();
         try {
@@ -148,7 +159,12 @@ public final class TpcbBenchmark implements Callable<Integer> {
               freePort(), freePort());
           servers.addAll(group);
           String primary = group.get(0).jdbcUrl("postgres");
-          second = measureAll("PG primary + 2 sync standbys", primary, PgServer.USER, false, s);
+          List<Long> pids = new ArrayList<>();
+          for (PgServer g : group) {
+            pids.add(g.postmasterPid());
+          }
+          second = measureAll("PG primary + 2 sync standbys", primary, PgServer.USER, false, s,
+              CpuTime.jvmPlus(pids), null);
           checks.add(consistency("PG primary + 2 sync standbys", primary, PgServer.USER));
           for (PgServer g : group) {
             g.close();
@@ -160,6 +176,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
         for (int i = 1; i <= 3; i++) {
           PgServer r = PgServer.start(work.resolve("pg-replica-" + i), freePort(), Map.of());
           servers.add(r);
+          replicaPids.add(r.postmasterPid());
           r.createDatabase("ordo");
           replicas.add(new dev.ordo.proxy.config.ReplicaConfig("r" + i, r.jdbcUrl("ordo"), PgServer.USER, ""));
         }
@@ -170,7 +187,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
         if (!node.awaitReady(Duration.ofSeconds(60))) {
           throw new IllegalStateException("Ordo not ready: " + node.status());
         }
-        ordo = measureAll(ordoTarget, node.jdbcUrl(), "sa", false, s);
+        ordo = measureAll(ordoTarget, node.jdbcUrl(), "sa", false, s, CpuTime.jvmPlus(replicaPids), node.stages());
         checks.add(consistency(ordoTarget, node.jdbcUrl(), "sa"));
       }
     } finally {
@@ -180,22 +197,25 @@ public final class TpcbBenchmark implements Callable<Integer> {
     }
 
     System.out.println();
-    System.out.printf("%-26s %7s %10s %9s %9s %10s %9s%n", "target", "clients", "txn/s", "p50 ms", "p99 ms",
-        "commits", "aborts");
+    System.out.printf("%-28s %7s %10s %9s %9s %10s %9s %11s%n", "target", "clients", "txn/s", "p50 ms", "p99 ms",
+        "commits", "aborts", "CPU ms/txn");
     boolean failed = false;
     for (Result r : concat(concat(baseline, second), ordo)) {
       if (r.failure != null) {
         failed = true;
-        System.out.printf("%-26s %7d   FAILED: %s%n", r.target, r.clients, r.failure);
+        System.out.printf("%-28s %7d   FAILED: %s%n", r.target, r.clients, r.failure);
       } else {
-        System.out.printf("%-26s %7d %10.0f %9.3f %9.3f %10d %9d%n", r.target, r.clients, r.tps, r.p50Ms, r.p99Ms,
-            r.commits, r.aborts);
+        System.out.printf("%-28s %7d %10.0f %9.3f %9.3f %10d %9d %11.3f%n", r.target, r.clients, r.tps, r.p50Ms,
+            r.p99Ms, r.commits, r.aborts, r.cpuMsPerTxn);
       }
     }
     ratios(baseline, ordo);
     if (!second.isEmpty()) {
       ratios(second, ordo);
     }
+    ordoStages.forEach((clients, stages) -> System.out.printf("%nWhere Ordo's time goes, %d clients:%n%s", clients,
+        Stages.table(stages)));
+    System.out.println();
     for (String c : checks) {
       System.out.println(c);
       failed |= !c.endsWith(": consistent");
@@ -208,15 +228,16 @@ public final class TpcbBenchmark implements Callable<Integer> {
       Result b = baseline.get(i);
       Result o = ordo.get(i);
       if (b.failure == null && o.failure == null) {
-        System.out.printf("ratio Ordo / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx%n", b.target,
-            b.clients, o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms);
+        System.out.printf("ratio Ordo / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx, CPU per txn %.1fx%n",
+            b.target, b.clients, o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms, o.cpuMsPerTxn / b.cpuMsPerTxn);
       } else {
         System.out.printf("ratio Ordo / %s, %d clients: not available (a target failed)%n", b.target, b.clients);
       }
     }
   }
 
-  private List<Result> measureAll(String target, String url, String user, boolean bareH2, long s) throws Exception {
+  private List<Result> measureAll(String target, String url, String user, boolean bareH2, long s, LongSupplier cpu,
+      Stages stages) throws Exception {
     List<Result> out = new ArrayList<>();
     String failure = null;
     try {
@@ -225,8 +246,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
       failure = "loading failed: " + describe(e);
     }
     for (int clients : clientCounts) {
-      Result r = failure != null ? new Result(target, clients, 0, 0, 0, 0, 0, "not run: " + failure)
-          : measure(target, url, user, clients, bareH2, s);
+      Result r = failure != null ? new Result(target, clients, 0, 0, 0, 0, 0, 0, "not run: " + failure)
+          : measure(target, url, user, clients, bareH2, s, cpu, stages);
       if (r.failure == null) {
         System.out.printf("  %s, %d clients: %,.0f txn/s, p50 %.3f ms, p99 %.3f ms, %d aborts%n", target, clients,
             r.tps, r.p50Ms, r.p99Ms, r.aborts);
@@ -275,8 +296,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
     }
   }
 
-  private Result measure(String target, String url, String user, int clients, boolean bareH2, long s)
-      throws Exception {
+  private Result measure(String target, String url, String user, int clients, boolean bareH2, long s,
+      LongSupplier cpu, Stages stages) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -311,11 +332,23 @@ public final class TpcbBenchmark implements Callable<Integer> {
     window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
     start.countDown();
     String failure = null;
+    long cpuStart = -1;
+    long cpuEnd = 0;
     try {
       long end = window[1];
       while (System.nanoTime() < end && failure == null) {
         Thread.sleep(50);
         failure = firstFailure(futures);
+        if (cpuStart < 0 && System.nanoTime() >= window[0]) {
+          cpuStart = cpu.getAsLong();
+          if (stages != null) {
+            stages.interval(); // the warm-up
+          }
+        }
+      }
+      cpuEnd = cpu.getAsLong();
+      if (stages != null && failure == null) {
+        ordoStages.put(clients, stages.interval());
       }
       stop.set(true);
       for (Future<?> f : futures) {
@@ -336,11 +369,12 @@ public final class TpcbBenchmark implements Callable<Integer> {
       pool.shutdownNow();
     }
     if (failure != null) {
-      return new Result(target, clients, 0, 0, 0, commits.sum(), aborts.sum(), failure);
+      return new Result(target, clients, 0, 0, 0, commits.sum(), aborts.sum(), 0, failure);
     }
     Histogram h = latencies.getIntervalHistogram();
+    double cpuMs = cpuStart < 0 ? 0 : (cpuEnd - cpuStart) / 1e6 / Math.max(1, commits.sum());
     return new Result(target, clients, commits.sum() / (double) seconds, h.getValueAtPercentile(50) / 1000.0,
-        h.getValueAtPercentile(99) / 1000.0, commits.sum(), aborts.sum(), null);
+        h.getValueAtPercentile(99) / 1000.0, commits.sum(), aborts.sum(), cpuMs, null);
   }
 
   private static String firstFailure(List<Future<?>> futures) throws InterruptedException {

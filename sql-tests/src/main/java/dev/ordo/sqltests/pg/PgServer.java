@@ -245,7 +245,8 @@ public final class PgServer implements AutoCloseable {
     startServer(false);
   }
 
-  private long postmasterPid() throws IOException {
+  /** The process id of the running server (its postmaster). */
+  public long postmasterPid() throws IOException {
     return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
   }
 
