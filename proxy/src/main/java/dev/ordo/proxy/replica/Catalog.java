@@ -61,8 +61,8 @@ final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup, dev.ordo.p
   }
 
   @Override
-  public dev.ordo.proxy.sql.TableKeys keys(String qualified) {
-    return keys.get(qualified);
+  public dev.ordo.proxy.sql.TableKeys keys(String name) {
+    return keys.get(qualify(name));
   }
 
   @Override

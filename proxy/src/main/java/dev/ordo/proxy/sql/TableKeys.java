@@ -39,7 +39,10 @@ public record TableKeys(List<String> rowKey, List<List<String>> uniqueKeys, Map<
   /** Finds a table's keys by name. */
   @FunctionalInterface
   public interface Lookup {
-    /** The keys of {@code qualified} (upper-cased {@code SCHEMA.TABLE}), or null when it is no base table. */
-    TableKeys keys(String qualified);
+    /**
+     * The keys of the table {@code name} (upper-cased, possibly schema-qualified as {@code SCHEMA.TABLE}), or null
+     * when it is no base table.
+     */
+    TableKeys keys(String name);
   }
 }
