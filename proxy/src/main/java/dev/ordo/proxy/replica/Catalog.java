@@ -18,7 +18,7 @@ import java.util.Set;
  * after every entry that held the global lock or ran DDL, so every replica sees
  * the same catalog at the same log position.
  */
-final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup {
+final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup, dev.ordo.proxy.sql.TableKeys.Lookup {
   static final String DEFAULT_SCHEMA = "PUBLIC";
 
   private final Set<String> tables;
@@ -32,6 +32,8 @@ final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup {
   private final Map<String, String> sequenceNames;
   /** Columns, defaults and unique NOT NULL keys of each base table, for the determinism rules. */
   private Map<String, dev.ordo.proxy.sql.TableSchema> schemas = Map.of();
+  /** Primary keys, unique keys and key column types of each base table, for key-level locks. */
+  private Map<String, dev.ordo.proxy.sql.TableKeys> keys = Map.of();
 
   private Catalog(Set<String> tables, Set<String> relations, Map<String, Set<String>> parents,
       Map<String, Set<String>> children, Map<String, Set<String>> defaultSequences, Set<String> triggered,
@@ -54,7 +56,13 @@ final class Catalog implements dev.ordo.proxy.sql.TableSchema.Lookup {
   static Catalog load(Connection c, Backend backend) throws SQLException {
     Catalog catalog = backend == Backend.POSTGRESQL ? loadPostgres(c) : load(c);
     catalog.schemas = TableSchemas.load(c, backend, catalog.tables);
+    catalog.keys = KeyCatalog.load(c, backend, catalog.tables);
     return catalog;
+  }
+
+  @Override
+  public dev.ordo.proxy.sql.TableKeys keys(String name) {
+    return keys.get(qualify(name));
   }
 
   @Override

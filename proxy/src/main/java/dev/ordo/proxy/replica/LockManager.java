@@ -12,29 +12,86 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The deterministic lock manager of one replica: table-level shared (S) and
- * exclusive (X) locks, granted strictly in the order requests arrive (log
- * order), all of a request's locks at once, held until the transaction ends
- * (strict two-phase locking). Fed only by the log, it makes the same decisions
- * on every replica.
+ * The deterministic lock manager of one replica: multi-granularity locks on
+ * tables and on keys of tables, granted strictly in the order requests arrive
+ * (log order), all of a request's locks at once, held until the transaction
+ * ends (strict two-phase locking). Fed only by the log, it makes the same
+ * decisions on every replica.
+ *
+ * <p><b>Resources</b> are strings. A table (or sequence, or {@link #GLOBAL},
+ * {@link #ADVISORY}) is its name; a key of a table is {@link #key(String, String)}:
+ * the table's name, a NUL character and a canonical text of the key (built
+ * alike on every replica). A key lock implies the matching intention lock on
+ * its table, which {@link #request} adds itself: {@link Mode#IS} for a key
+ * read ({@link Mode#S}), {@link Mode#IX} for a key write ({@link Mode#X}). A
+ * whole-table S lock (a scan) thus waits for every key writer of the table and
+ * a whole-table X lock for every key reader and writer, while key locks on
+ * different keys of one table never conflict.
+ *
+ * <p><b>Modes</b> are the standard five with the standard compatibility matrix
+ * ({@link Mode#conflicts}); a transaction that asks for a mode on a resource it
+ * already holds gets the least mode that covers both ({@link Mode#join}: S and IX
+ * make SIX), an upgrade.
  *
  * <p>A request is granted when every lock it asks for is compatible with the
  * locks other transactions hold and with every earlier request still waiting
  * (no overtaking). A request that cannot be granted waits; if waiting would
  * close a cycle in the wait-for graph (edges to holders and to conflicting
- * requests queued ahead), it is refused as a deadlock instead, and the
- * requester is the victim. Pure code: no threads, no I/O.
+ * requests queued ahead, on keys and tables alike), it is refused as a deadlock
+ * instead, and the requester is the victim. An upgrade of a lock the requester
+ * already holds waits for the other holders only, never behind requests that
+ * wait for it (they could not be granted before it anyway: that wait would be a
+ * deadlock of the lock manager's own making). Pure code: no threads, no I/O.
  *
  * @param <O> what a request carries (the operation to run when granted)
  */
 public final class LockManager<O> {
 
-  /** A lock mode. */
+  /**
+   * A lock mode: intention shared (IS), intention exclusive (IX), shared (S),
+   * shared with intention exclusive (SIX) and exclusive (X). Intention modes are
+   * taken on a table by transactions that lock keys of it.
+   */
   public enum Mode {
-    S, X;
+    IS, IX, S, SIX, X;
 
-    boolean conflicts(Mode other) {
-      return this == X || other == X;
+    /** Compatibility matrix, by ordinal: COMPATIBLE[a][b] iff a and b may be held together by two transactions. */
+    private static final boolean[][] COMPATIBLE = {
+        //        IS     IX     S      SIX    X
+        /* IS */ {true, true, true, true, false},
+        /* IX */ {true, true, false, false, false},
+        /* S  */ {true, false, true, false, false},
+        /* SIX */ {true, false, false, false, false},
+        /* X  */ {false, false, false, false, false},
+    };
+
+    /** Whether two transactions cannot hold this mode and {@code other} on one resource at once. */
+    public boolean conflicts(Mode other) {
+      return !COMPATIBLE[ordinal()][other.ordinal()];
+    }
+
+    /** The least mode that grants what this mode and {@code other} grant (S and IX join to SIX). */
+    public Mode join(Mode other) {
+      if (this == other) {
+        return this;
+      }
+      if (this == X || other == X) {
+        return X;
+      }
+      if (this == SIX || other == SIX || (this == S && other == IX) || (this == IX && other == S)) {
+        return SIX;
+      }
+      return this == IS ? other : this; // IS joins to the other mode; IX with IS is IX, S with IS is S
+    }
+
+    /** Whether holding this mode already grants {@code other}. */
+    public boolean covers(Mode other) {
+      return join(other) == this;
+    }
+
+    /** The intention mode a key lock of this mode implies on its table. */
+    Mode intention() {
+      return this == IS || this == S ? IS : IX;
     }
   }
 
@@ -47,6 +104,29 @@ public final class LockManager<O> {
    * transaction holds any.
    */
   public static final String ADVISORY = "*advisory*";
+
+  /** Separates a table's name from the key text in a key resource. */
+  private static final char KEY_SEPARATOR = '\u0000';
+
+  /**
+   * The resource of one key of {@code table}: {@code key} must be canonical (the
+   * same text on every replica for keys the backend compares equal).
+   */
+  public static String key(String table, String key) {
+    return table + KEY_SEPARATOR + key;
+  }
+
+  /** The table of a key resource, or null if {@code resource} is not a key. */
+  public static String tableOf(String resource) {
+    int i = resource.indexOf(KEY_SEPARATOR);
+    return i < 0 ? null : resource.substring(0, i);
+  }
+
+  /** A resource as a person reads it: a key resource as {@code TABLE[key]}. */
+  public static String describe(String resource) {
+    String table = tableOf(resource);
+    return table == null ? resource : table + "[" + resource.substring(table.length() + 1) + "]";
+  }
 
   /** What {@link #request} decided. */
   public enum Decision { GRANTED, WAITING, DEADLOCK }
@@ -63,7 +143,8 @@ public final class LockManager<O> {
 
   /**
    * Asks for {@code locks} (resource → mode) on behalf of {@code txn}. Every
-   * request also takes S on {@link #GLOBAL} unless it asks for X on it.
+   * request also takes S on {@link #GLOBAL} unless it asks for X on it, and the
+   * intention lock on the table of every key it asks for.
    */
   public Decision request(String txn, Map<String, Mode> locks, O op) {
     Map<String, Mode> all = withGlobal(locks);
@@ -127,8 +208,15 @@ public final class LockManager<O> {
     return waiting.stream().map(Waiting::op).toList();
   }
 
+  /** The request as it is queued: its locks, the intention locks their keys imply, and S on {@link #GLOBAL}. */
   private static Map<String, Mode> withGlobal(Map<String, Mode> locks) {
     Map<String, Mode> all = new LinkedHashMap<>(locks);
+    for (Map.Entry<String, Mode> l : locks.entrySet()) {
+      String table = tableOf(l.getKey());
+      if (table != null) {
+        all.merge(table, l.getValue().intention(), Mode::join);
+      }
+    }
     all.putIfAbsent(GLOBAL, Mode.S);
     return all;
   }
@@ -149,12 +237,13 @@ public final class LockManager<O> {
     for (Map.Entry<String, Mode> l : locks.entrySet()) {
       Map<String, Mode> holders = held.get(l.getKey());
       Mode own = holders == null ? null : holders.get(txn);
-      if (own == Mode.X || own == l.getValue()) {
+      if (own != null && own.covers(l.getValue())) {
         continue;
       }
+      Mode wanted = own == null ? l.getValue() : own.join(l.getValue());
       if (holders != null) {
         holders.forEach((t, m) -> {
-          if (!t.equals(txn) && m.conflicts(l.getValue())) {
+          if (!t.equals(txn) && m.conflicts(wanted)) {
             out.add(t);
           }
         });
@@ -184,7 +273,7 @@ public final class LockManager<O> {
     grantedSets.put(op, locks);
     for (Map.Entry<String, Mode> l : locks.entrySet()) {
       held.computeIfAbsent(l.getKey(), k -> new HashMap<>())
-          .merge(txn, l.getValue(), (a, b) -> a == Mode.X || b == Mode.X ? Mode.X : Mode.S);
+          .merge(txn, l.getValue(), Mode::join);
       heldBy.computeIfAbsent(txn, k -> new HashSet<>()).add(l.getKey());
     }
   }

@@ -87,10 +87,14 @@ final class Scheduler {
     }
   }
 
-  /** Per resource: the work that conflicting later work must wait for. */
+  /**
+   * Per resource: the work that conflicting later work must wait for — every
+   * release not yet finished since the last exclusive one (inclusive), with the
+   * mode it held. Work after an exclusive release waits for it, and it waited for
+   * everything before it.
+   */
   private static final class Releases {
-    CompletableFuture<?> lastExclusive = CompletableFuture.completedFuture(null);
-    List<CompletableFuture<?>> sharedSinceExclusive = new ArrayList<>();
+    final List<Map.Entry<Mode, CompletableFuture<?>>> since = new ArrayList<>();
   }
 
   private static final int ENDED_MEMORY = 100_000;
@@ -102,8 +106,11 @@ final class Scheduler {
   private final Watermark watermark;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final LockManager<Op> locks = new LockManager<>();
+  private final LockSets lockSets;
   private final Map<String, Txn> open = new LinkedHashMap<>();
   private final Map<String, Releases> releases = new HashMap<>();
+  /** How many resources {@link #releases} kept at its last sweep. */
+  private int releasesSwept;
   /** Locks each transaction holds, as the logical layer granted them (for releases). */
   private final Map<String, Map<String, Mode>> held = new HashMap<>();
   /** Recently ended interactive transactions (logical): a later statement for them is refused. */
@@ -169,6 +176,7 @@ final class Scheduler {
     this.zone = zone;
     this.connections = connections;
     this.analyzer = analyzer;
+    this.lockSets = new LockSets(analyzer);
     this.sink = sink;
     this.catalog = Catalog.load(catalogSource, backend);
     this.watermark = new Watermark(start, onApplied);
@@ -393,9 +401,10 @@ final class Scheduler {
     Map<String, Mode> fresh = new HashMap<>();
     wanted.forEach((r, m) -> {
       Mode had = before.get(r);
-      if (had == null || (had == Mode.S && m == Mode.X)) {
-        fresh.put(r, m);
-        before.put(r, m);
+      if (had == null || !had.covers(m)) {
+        Mode now = had == null ? m : had.join(m);
+        fresh.put(r, now);
+        before.put(r, now);
       }
     });
     if (!t.replay) {
@@ -421,9 +430,10 @@ final class Scheduler {
     locksWanted.forEach((r, m) -> {
       Releases rel = releases.get(r);
       if (rel != null) {
-        deps.add(rel.lastExclusive);
-        if (m == Mode.X) {
-          deps.addAll(rel.sharedSinceExclusive);
+        for (Map.Entry<Mode, CompletableFuture<?>> e : rel.since) {
+          if (e.getKey().conflicts(m)) {
+            deps.add(e.getValue());
+          }
         }
       }
     });
@@ -435,13 +445,17 @@ final class Scheduler {
     lockSet.forEach((r, m) -> {
       Releases rel = releases.computeIfAbsent(r, k -> new Releases());
       if (m == Mode.X) {
-        rel.lastExclusive = done;
-        rel.sharedSinceExclusive = new ArrayList<>();
+        rel.since.clear();
       } else {
-        rel.sharedSinceExclusive.removeIf(CompletableFuture::isDone);
-        rel.sharedSinceExclusive.add(done);
+        rel.since.removeIf(e -> e.getValue().isDone());
       }
+      rel.since.add(Map.entry(m, done));
     });
+    if (releases.size() > releasesSwept * 2 + 1024) {
+      // Keys come and go: forget resources whose releases have all finished, so the map does not grow with them.
+      releases.values().removeIf(rel -> rel.since.stream().allMatch(e -> e.getValue().isDone()));
+      releasesSwept = releases.size();
+    }
   }
 
   /** Ends {@code t} at {@code op}: commit, rollback or abort; its locks are released here, logically. */
@@ -937,84 +951,9 @@ final class Scheduler {
     return false;
   }
 
-  /** Table locks for an entry: S on tables read, X on tables written, with the foreign-key closure. */
+  /** The locks of an entry, against the catalog at its log position ({@link LockSets}). */
   private Map<String, Mode> lockSet(TxnEntry e) {
-    Map<String, Mode> set = new LinkedHashMap<>();
-    for (TxnEntry.Statement s : e.statements()) {
-      Analysis a = analyzer.analyze(s.sql());
-      if (a.globalLock()) {
-        set.put(LockManager.GLOBAL, Mode.X);
-        return set;
-      }
-      if (Analyzer.isDdl(s.sql())) {
-        // DDL that names everything it changes: X on those names, whether the objects exist yet or not.
-        a.tablesWritten().forEach(t -> set.put(Catalog.qualify(t), Mode.X));
-        // What it reads (a view's query, foreign-key parents) must not change under it: S.
-        a.tablesRead().forEach(t -> set.putIfAbsent(Catalog.qualify(t), Mode.S));
-        a.sequences().forEach(q -> set.put(Catalog.sequence(q), Mode.X));
-        continue;
-      }
-      for (String r : a.tablesRead()) {
-        if (!addTable(set, Catalog.qualify(r), Mode.S)) {
-          set.put(LockManager.GLOBAL, Mode.X);
-          return set;
-        }
-      }
-      for (String w : a.tablesWritten()) {
-        if (!addTable(set, Catalog.qualify(w), Mode.X)) {
-          set.put(LockManager.GLOBAL, Mode.X);
-          return set;
-        }
-      }
-      // Sequences hand out values in the order of their users: X keeps that order the same on every replica.
-      for (String seq : a.sequences()) {
-        set.put(Catalog.sequence(seq), Mode.X);
-      }
-      if (a.advisoryLock()) {
-        set.put(LockManager.ADVISORY, Mode.X);
-      }
-    }
-    return set;
-  }
-
-  /**
-   * Adds a table and what its foreign keys reach: a written table's parents are
-   * read (S) and its children may change by cascade (X, transitively). A view,
-   * a synonym, a system table or a table with triggers cannot be covered by
-   * table locks: returns false and the caller takes the global lock. A name
-   * that is no relation at all is locked as it is.
-   */
-  private boolean addTable(Map<String, Mode> set, String table, Mode mode) {
-    if (Catalog.isSystem(table) || catalog.isOtherRelation(table)
-        || (mode == Mode.X && catalog.hasTriggers(table))) {
-      return false;
-    }
-    if (!catalog.isBaseTable(table)) {
-      // No relation has this name at this point of the log, so the statement fails alike on every replica;
-      // DDL that creates it later in the log locks the name and runs after it.
-      set.merge(table, mode, (a, b) -> a == Mode.X || b == Mode.X ? Mode.X : Mode.S);
-      return true;
-    }
-    Deque<String> todo = new ArrayDeque<>();
-    todo.add(table);
-    while (!todo.isEmpty()) {
-      String t = todo.poll();
-      Mode before = set.get(t);
-      if (before == Mode.X || (before == Mode.S && mode == Mode.S)) {
-        continue;
-      }
-      set.put(t, mode);
-      if (mode == Mode.X) {
-        for (String p : catalog.parentsOf(t)) {
-          set.putIfAbsent(p, Mode.S);
-        }
-        for (String seq : catalog.defaultSequencesOf(t)) {
-          set.put(seq, Mode.X);
-        }
-        todo.addAll(catalog.childrenOf(t));
-      }
-    }
-    return true;
+    return lockSets.of(e, catalog);
   }
 
   private void answer(TxnEntry e, Outcome o) {

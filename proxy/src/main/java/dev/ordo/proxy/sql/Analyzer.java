@@ -190,6 +190,14 @@ public final class Analyzer {
     return a;
   }
 
+  /**
+   * The tree Ordo's parser reads from {@code sql} (without its trailing semicolons), or null when it cannot read
+   * it. Not cached.
+   */
+  public SqlNode parse(String sql) {
+    return parseOrNull(Lexer.withoutTrailingSemicolons(sql));
+  }
+
   private SqlNode parseOrNull(String sql) {
     try {
       return SqlParser.create(sql, parserConfig).parseStmt();

@@ -104,4 +104,125 @@ class LockManagerTest {
     assertFalse(lm.isWaiting("t2"));
     assertEquals(List.of(), lm.release("t1"));
   }
+
+  // ---- keys and intention locks ----
+
+  private static String k(String key) {
+    return LockManager.key("T", key);
+  }
+
+  @Test
+  void theCompatibilityMatrixIsTheStandardOne() {
+    String[] rows = {"IS:IS,IX,S,SIX", "IX:IS,IX", "S:IS,S", "SIX:IS", "X:"};
+    for (String row : rows) {
+      Mode m = Mode.valueOf(row.substring(0, row.indexOf(':')));
+      List<String> ok = List.of(row.substring(row.indexOf(':') + 1).split(","));
+      for (Mode o : Mode.values()) {
+        assertEquals(!ok.contains(o.name()), m.conflicts(o), m + " against " + o);
+        assertEquals(m.conflicts(o), o.conflicts(m), "symmetric: " + m + ", " + o);
+      }
+    }
+    assertEquals(Mode.SIX, Mode.S.join(Mode.IX));
+    assertEquals(Mode.IX, Mode.IS.join(Mode.IX));
+    assertEquals(Mode.X, Mode.SIX.join(Mode.IX).join(Mode.X));
+    assertTrue(Mode.SIX.covers(Mode.S) && Mode.SIX.covers(Mode.IX) && !Mode.S.covers(Mode.IX));
+  }
+
+  @Test
+  void exclusiveLocksOnDifferentKeysOfOneTableAreBothGranted() {
+    assertEquals(Decision.GRANTED, lm.request("t1", Map.of(k("1"), Mode.X), "t1"));
+    assertEquals(Decision.GRANTED, lm.request("t2", Map.of(k("2"), Mode.X), "t2"));
+    assertEquals(Map.of(k("2"), Mode.X, "T", Mode.IX, LockManager.GLOBAL, Mode.S), lm.grantedLocks("t2"));
+  }
+
+  @Test
+  void theSameKeyWaitsAndIsGrantedOnRelease() {
+    lm.request("t1", Map.of(k("1"), Mode.X), "t1");
+    assertEquals(Decision.WAITING, lm.request("t2", Map.of(k("1"), Mode.X), "t2"));
+    assertEquals(Decision.WAITING, lm.request("t3", Map.of(k("1"), Mode.S), "t3-read"));
+    assertEquals(List.of("t2"), lm.release("t1"));
+    assertEquals(List.of("t3-read"), lm.release("t2"));
+  }
+
+  @Test
+  void aTableScanWaitsForKeyWritersAndKeyReadersShareWithIt() {
+    lm.request("w", Map.of(k("1"), Mode.X), "key-write");
+    lm.request("r", Map.of(k("2"), Mode.S), "key-read");
+    assertEquals(Decision.WAITING, lm.request("scan", Map.of("T", Mode.S), "scan"));
+    assertEquals(List.of("scan"), lm.release("w"));
+    // A key read (IS on T) is compatible with the scan's S; a key write (IX) is not.
+    assertEquals(Decision.GRANTED, lm.request("r2", Map.of(k("3"), Mode.S), "key-read-2"));
+    assertEquals(Decision.WAITING, lm.request("w2", Map.of(k("4"), Mode.X), "key-write-2"));
+    assertEquals(List.of("key-write-2"), lm.release("scan"));
+  }
+
+  @Test
+  void aTableWriteWaitsForKeyReaders() {
+    lm.request("r", Map.of(k("1"), Mode.S), "key-read");
+    assertEquals(Decision.WAITING, lm.request("w", Map.of("T", Mode.X), "table-write"));
+    assertEquals(List.of("table-write"), lm.release("r"));
+  }
+
+  @Test
+  void keyLevelDeadlockHasAVictim() {
+    lm.request("a", Map.of(k("1"), Mode.X), "a-1");
+    lm.request("b", Map.of(k("2"), Mode.X), "b-2");
+    assertEquals(Decision.WAITING, lm.request("a", Map.of(k("2"), Mode.X), "a-2"));
+    assertEquals(Decision.DEADLOCK, lm.request("b", Map.of(k("1"), Mode.X), "b-1"));
+    assertEquals(List.of("a-2"), lm.release("b"));
+  }
+
+  @Test
+  void deadlockAcrossAKeyLockAndATableLock() {
+    lm.request("a", Map.of(k("1"), Mode.X), "a-key"); // IX on T
+    lm.request("b", Map.of("U", Mode.X), "b-u");
+    assertEquals(Decision.WAITING, lm.request("a", Map.of("U", Mode.S), "a-u"));
+    // b scans T: its S waits for a's IX, and a waits for b's U.
+    assertEquals(Decision.DEADLOCK, lm.request("b", Map.of("T", Mode.S), "b-scan"));
+    assertEquals(List.of("a-u"), lm.release("b"));
+  }
+
+  @Test
+  void anUpgradeOnAKeyWaitsForTheOtherReader() {
+    lm.request("a", Map.of(k("1"), Mode.S), "a-read");
+    lm.request("b", Map.of(k("1"), Mode.S), "b-read");
+    assertEquals(Decision.WAITING, lm.request("a", Map.of(k("1"), Mode.X), "a-write"));
+    assertTrue(lm.isWaiting("a"));
+    assertEquals(List.of("a-write"), lm.release("b"));
+    assertEquals(Map.of(k("1"), Mode.X, "T", Mode.IX, LockManager.GLOBAL, Mode.S), lm.grantedLocks("a-write"));
+  }
+
+  @Test
+  void aTableIntentionUpgradeWaitsForAScanThatHoldsTheTable() {
+    lm.request("a", Map.of(k("1"), Mode.S), "a-read"); // IS on T
+    lm.request("scan", Map.of("T", Mode.S), "scan"); // S: compatible with IS
+    // a now writes another key: IS → IX on T conflicts with the scan's S.
+    assertEquals(Decision.WAITING, lm.request("a", Map.of(k("2"), Mode.X), "a-write"));
+    assertEquals(List.of("a-write"), lm.release("scan"));
+  }
+
+  @Test
+  void aTransactionThatScansAndWritesAKeyHoldsSix() {
+    lm.request("a", Map.of("T", Mode.S), "a-scan");
+    assertEquals(Decision.GRANTED, lm.request("a", Map.of(k("1"), Mode.X), "a-write"));
+    assertEquals(Decision.GRANTED, lm.request("r", Map.of(k("2"), Mode.S), "key-read")); // IS fits SIX
+    assertEquals(Decision.WAITING, lm.request("s", Map.of("T", Mode.S), "other-scan"));
+  }
+
+  @Test
+  void aLaterCompatibleRequestDoesNotOvertakeAnEarlierConflictingWaiter() {
+    lm.request("w", Map.of(k("1"), Mode.X), "key-write"); // IX on T
+    assertEquals(Decision.WAITING, lm.request("scan", Map.of("T", Mode.S), "scan"));
+    // Another key write is compatible with the holder's IX but not with the scan queued ahead.
+    assertEquals(Decision.WAITING, lm.request("w2", Map.of(k("2"), Mode.X), "key-write-2"));
+    assertEquals(List.of("scan"), lm.release("w"));
+    assertEquals(List.of("key-write-2"), lm.release("scan"));
+  }
+
+  @Test
+  void keyResourcesNameTheirTable() {
+    assertEquals("PUBLIC.T", LockManager.tableOf(LockManager.key("PUBLIC.T", "ID=5")));
+    assertEquals(null, LockManager.tableOf("PUBLIC.T"));
+    assertEquals("PUBLIC.T[ID=5]", LockManager.describe(LockManager.key("PUBLIC.T", "ID=5")));
+  }
 }
