@@ -29,5 +29,6 @@ sql_tests_classpath() {
   fi
   (cd "$root" && build_quietly "the Ordo test tools" "$root/sql-tests/target/build.log" -pl sql-tests -am package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) || return 1
+  touch "$stamp" # Maven leaves the file alone when the class path did not change: it marks this build
   echo "$root/sql-tests/target/classes:$(cat "$root/sql-tests/target/classpath.txt")"
 }
