@@ -62,20 +62,21 @@ class CheckpointRestartIT {
         s.executeUpdate("CREATE TABLE churn (id INT PRIMARY KEY, v INT NOT NULL)");
       }
 
-      // The transaction that holds the low-water position back while checkpoints of both kinds pass.
-      try (Connection held = Nodes.connect(node); Statement s = held.createStatement()) {
+      // The transaction that holds the low-water position back while checkpoints of both kinds pass. The
+      // writer starts first: once the transaction is open, a table-hash checkpoint may stop it at any write.
+      // (Closed in reverse order: on a failure the transaction is rolled back before the writer is joined.)
+      try (Writer writer = new Writer(node); Connection held = Nodes.connect(node);
+          Statement s = held.createStatement()) {
+        awaitTrue("the writer writes", () -> writer.written.get() > 0);
         held.setAutoCommit(false);
         assertEquals(1, s.executeUpdate("INSERT INTO held VALUES (1, 1)"));
         long opened = System.nanoTime();
-        try (Writer writer = new Writer(node)) {
-          // Table-hash checkpoints come every second. The next one waits for this transaction's lock on
-          // held, and the writes ordered after it wait for it: the writer stops making progress.
-          awaitTrue("a table-hash checkpoint waits for the open transaction, and the writer behind it", () ->
-              System.nanoTime() - opened > TimeUnit.MILLISECONDS.toNanos(2_000) && writer.stalledMillis() > 500);
-          assertTrue(writer.written.get() > 0, "the writer wrote while the transaction was open");
-          writer.stop.set(true); // it waits on a write that is in the log already: the commit below ends last
-          held.commit();
-        }
+        // Table-hash checkpoints come every second. The next one waits for this transaction's lock on
+        // held, and the writes ordered after it wait for it: the writer stops making progress.
+        awaitTrue("a table-hash checkpoint waits for the open transaction, and the writer behind it", () ->
+            System.nanoTime() - opened > TimeUnit.MILLISECONDS.toNanos(2_000) && writer.stalledMillis() > 500);
+        writer.stop.set(true); // it waits on a write that is in the log already: the commit below ends last
+        held.commit();
       }
       long committed = node.sequencer().committedIndex();
       awaitTrue("every replica reports a checkpoint after the transaction committed", () -> node.replicas()
