@@ -15,10 +15,36 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Runs the statements of one entry on a replica connection, inside its current transaction. */
 final class EntryExecutor {
   private EntryExecutor() {}
+
+  /** How many statement texts {@link #PLAIN} remembers per catalog before it starts again. */
+  private static final int PLAIN_LIMIT = 20_000;
+
+  /**
+   * Per catalog (each reload is a new object, so a schema change starts afresh): the statement texts that
+   * run exactly as written — not refused, no column default supplied, no time or random-value call. Every
+   * replica executes every entry: this spares the scans of a text already found plain. Whether a text is
+   * plain depends only on the text and the catalog, never on the entry (the entry only seeds the values
+   * that a rewrite puts in).
+   */
+  private static final Map<dev.ordo.proxy.sql.TableSchema.Lookup, Set<String>> PLAIN =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static Set<String> plainFor(dev.ordo.proxy.sql.TableSchema.Lookup schema) {
+    Set<String> plain = PLAIN.computeIfAbsent(schema, k -> ConcurrentHashMap.newKeySet());
+    if (plain.size() > PLAIN_LIMIT) {
+      plain.clear();
+    }
+    return plain;
+  }
 
   /** The statement that failed and why. */
   static final class StatementFailure extends Exception {
@@ -55,19 +81,25 @@ final class EntryExecutor {
     long[] counts = new long[n];
     ResultData keys = null;
     ResultData rows = null;
+    Set<String> plain = plainFor(schema);
     for (int i = 0; i < n; i++) {
       TxnEntry.Statement given = entry.statements().get(i);
-      String sql;
-      try {
-        sql = Determinism.prepare(given.sql(), schema, backend, entry, i); // refusals, column defaults
-      } catch (SQLException e) {
-        throw new StatementFailure(i, e);
+      String sql = given.sql();
+      if (!plain.contains(sql)) {
+        try {
+          sql = Determinism.prepare(given.sql(), schema, backend, entry, i); // refusals, column defaults
+        } catch (SQLException e) {
+          throw new StatementFailure(i, e);
+        }
+        if (analyzer.analyze(sql).kind() == dev.ordo.proxy.sql.Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
+          sql = Nondeterminism.rewrite(sql, Nondeterminism.seed(entry.origin(), entry.incarnation(),
+              entry.requestId(), i), backend);
+        }
+        sql = TimeFunctions.rewrite(sql, txnTime, instant(entry.timestampMicros() + i), zone, backend);
+        if (sql.equals(given.sql())) {
+          plain.add(sql);
+        }
       }
-      if (analyzer.analyze(sql).kind() == dev.ordo.proxy.sql.Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
-        sql = Nondeterminism.rewrite(sql, Nondeterminism.seed(entry.origin(), entry.incarnation(),
-            entry.requestId(), i), backend);
-      }
-      sql = TimeFunctions.rewrite(sql, txnTime, instant(entry.timestampMicros() + i), zone, backend);
       TxnEntry.Statement s = sql.equals(given.sql()) ? given : new TxnEntry.Statement(sql, given.params());
       try (Statement st = prepare(c, s, entry.keys())) {
         boolean hasRows = st instanceof PreparedStatement ps ? ps.execute() : execute(st, s.sql(), entry.keys());
