@@ -265,6 +265,14 @@ public final class RatisSequencer implements Sequencer {
 
   @Override
   public CompletableFuture<Long> readIndex() {
+    if (config.peers().size() == 1 && !closed.get() && division.getInfo().isLeaderReady()) {
+      // A group of one peer has no other leader to be overtaken by. Once it leads and is ready (it applied
+      // the first entry of its term, so every entry of earlier terms too, as after a restart), and since an
+      // append completes only after this peer applied its entry, the applied index is at or above every
+      // entry whose append completed before this call. No request, no network; until then, the read index
+      // protocol below.
+      return CompletableFuture.completedFuture(stateMachine.lastApplied());
+    }
     CompletableFuture<Long> result = new CompletableFuture<>();
     pendingReads.add(result);
     result.whenComplete((index, error) -> pendingReads.remove(result));
