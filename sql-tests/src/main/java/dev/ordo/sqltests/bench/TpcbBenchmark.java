@@ -86,6 +86,10 @@ public final class TpcbBenchmark implements Callable<Integer> {
   @Option(names = "--dir", description = "Working directory (default: a new temporary one).")
   Path dir;
 
+  @Option(names = "--early-execution", defaultValue = "both", description = "Ordo's early execution: off, on, or"
+      + " both (measured one after the other in this run; default: ${DEFAULT-VALUE}).")
+  String earlyExecution;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new TpcbBenchmark()).execute(args));
   }
@@ -107,7 +111,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
       double cpuMsPerTxn, String failure) {}
 
   /** Ordo's stage times per client count (the measured window). */
-  private final Map<Integer, Map<Stages.Stage, Histogram>> ordoStages = new java.util.TreeMap<>();
+  private final Map<String, Map<Stages.Stage, Histogram>> ordoStages = new java.util.LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -182,13 +186,33 @@ public final class TpcbBenchmark implements Callable<Integer> {
         }
         cfg = cfg.withReplicas(replicas);
       }
-      String ordoTarget = "Ordo, 3 " + (pg ? "PG" : "H2") + " replicas";
-      try (OrdoNode node = OrdoNode.start(cfg)) {
-        if (!node.awaitReady(Duration.ofSeconds(60))) {
-          throw new IllegalStateException("Ordo not ready: " + node.status());
+      List<Boolean> modes = switch (earlyExecution.toLowerCase(java.util.Locale.ROOT)) {
+        case "off" -> List.of(false);
+        case "on" -> List.of(true);
+        case "both" -> List.of(false, true);
+        default -> throw new CommandLine.ParameterException(new CommandLine(this), "--early-execution must be off,"
+            + " on or both, got " + earlyExecution);
+      };
+      ordo = new ArrayList<>();
+      for (boolean early : modes) {
+        String ordoTarget = "Ordo, 3 " + (pg ? "PG" : "H2") + (early ? ", early" : "");
+        NodeConfig modeCfg = cfg.withEarlyExecution(early);
+        if (!pg) {
+          // A fresh node and fresh replicas per mode, so both start from the same data.
+          NodeConfig fresh = NodeConfig.embedded(work.resolve(early ? "ordo-early" : "ordo"), "127.0.0.1",
+              freePort(), freePort(), 3);
+          modeCfg = fresh.withEarlyExecution(early);
+        } else if (early && modes.size() > 1) {
+          System.out.println("  (PostgreSQL: the early-execution node reuses the replicas of the first run)");
         }
-        ordo = measureAll(ordoTarget, node.jdbcUrl(), "sa", false, s, CpuTime.jvmPlus(replicaPids), node.stages());
-        checks.add(consistency(ordoTarget, node.jdbcUrl(), "sa"));
+        try (OrdoNode node = OrdoNode.start(modeCfg)) {
+          if (!node.awaitReady(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("Ordo not ready: " + node.status());
+          }
+          ordo.addAll(measureAll(ordoTarget, node.jdbcUrl(), "sa", false, s, CpuTime.jvmPlus(replicaPids),
+              node.stages()));
+          checks.add(consistency(ordoTarget, node.jdbcUrl(), "sa"));
+        }
       }
     } finally {
       for (PgServer server : servers) {
@@ -209,11 +233,14 @@ public final class TpcbBenchmark implements Callable<Integer> {
             r.p99Ms, r.commits, r.aborts, r.cpuMsPerTxn);
       }
     }
-    ratios(baseline, ordo);
-    if (!second.isEmpty()) {
-      ratios(second, ordo);
+    for (int m = 0; m * clientCounts.size() < ordo.size(); m++) {
+      List<Result> mode = ordo.subList(m * clientCounts.size(), (m + 1) * clientCounts.size());
+      ratios(baseline, mode);
+      if (!second.isEmpty()) {
+        ratios(second, mode);
+      }
     }
-    ordoStages.forEach((clients, stages) -> System.out.printf("%nWhere Ordo's time goes, %d clients:%n%s", clients,
+    ordoStages.forEach((what, stages) -> System.out.printf("%nWhere Ordo's time goes, %s:%n%s", what,
         Stages.table(stages)));
     System.out.println();
     for (String c : checks) {
@@ -228,10 +255,11 @@ public final class TpcbBenchmark implements Callable<Integer> {
       Result b = baseline.get(i);
       Result o = ordo.get(i);
       if (b.failure == null && o.failure == null) {
-        System.out.printf("ratio Ordo / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx, CPU per txn %.1fx%n",
-            b.target, b.clients, o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms, o.cpuMsPerTxn / b.cpuMsPerTxn);
+        System.out.printf("ratio %s / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx, CPU per txn %.1fx%n",
+            o.target, b.target, b.clients, o.tps / b.tps, o.p50Ms / b.p50Ms, o.p99Ms / b.p99Ms, o.cpuMsPerTxn / b.cpuMsPerTxn);
       } else {
-        System.out.printf("ratio Ordo / %s, %d clients: not available (a target failed)%n", b.target, b.clients);
+        System.out.printf("ratio %s / %s, %d clients: not available (a target failed)%n", o.target, b.target,
+            b.clients);
       }
     }
   }
@@ -348,7 +376,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
       }
       cpuEnd = cpu.getAsLong();
       if (stages != null && failure == null) {
-        ordoStages.put(clients, stages.interval());
+        ordoStages.put(target + ", " + clients + " clients", stages.interval());
       }
       stop.set(true);
       for (Future<?> f : futures) {
