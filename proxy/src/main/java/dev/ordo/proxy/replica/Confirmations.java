@@ -127,6 +127,7 @@ final class Confirmations {
         long[] p = pending.peekFirst();
         long term = log.committedTerm(p[0]);
         if (term != p[1]) {
+          advance();
           lost("the entry executed at Raft index " + p[0] + " (term " + p[1] + ") was lost: the log committed "
               + (term < 0 ? "nothing readable" : "an entry of term " + term) + " there");
           throw ReplicaFault.orderedLost(lostWhy);
