@@ -78,11 +78,11 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     Analyzer analyzer = new Analyzer();
     Stages stages = new Stages();
     for (ReplicaConfig rc : config.replicas()) {
-      replicas.add(new Replica(rc, sequencer, (r, e, o) -> holder[0].applied(r, e, o), config.replicaPoolSize(),
-          config.timeZone(), analyzer, stages));
+      replicas.add(new Replica(rc, sequencer, (r, e, o, at) -> holder[0].applied(r, e, o, at),
+          config.replicaPoolSize(), config.timeZone(), analyzer, stages, config.earlyExecution()));
     }
     Coordinator coordinator = new Coordinator(config.nodeId(), incarnation, sequencer, replicas,
-        config.writeTimeout(), Clock.systemUTC(), stages);
+        config.writeTimeout(), Clock.systemUTC(), stages, config.earlyExecution());
     holder[0] = coordinator;
     DivergenceMonitor monitor = new DivergenceMonitor(config.nodeId(), replicas,
         report -> coordinator.appendDigest(report), coordinator::refuseWrites);
@@ -256,7 +256,7 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     }
     ResultSink sink = coordinator::applied;
     Replica r = new Replica(rc, sequencer, sink, config.replicaPoolSize(), config.timeZone(), analyzer,
-        coordinator.stages());
+        coordinator.stages(), config.earlyExecution());
     r.setDigestSink(monitor);
     r.start();
     replicas.add(r);

@@ -35,6 +35,10 @@ final class LogStateMachine extends BaseStateMachine {
   private volatile long lastApplied;
   private volatile boolean closed;
   private volatile String leaderId;
+  /** Changes whenever ordered entries that are not committed may have been lost (see {@link Sequencer#generation}). */
+  private volatile long generation;
+  /** Counts entries this peer, as leader, is putting in its log: wakes {@link #awaitProgress} waiters. */
+  private volatile long ordering;
 
   LogStateMachine(String peerId) {
     this.peerId = peerId;
@@ -48,6 +52,44 @@ final class LogStateMachine extends BaseStateMachine {
     }
     advance(entry.getTerm(), entry.getIndex());
     return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /**
+   * Called by Ratis on the leader, serially and in log order, just before it puts
+   * an entry in its own log (under the log's write lock, so a reader of the log
+   * that wakes up on this finds the entry there once it gets the log's read lock).
+   */
+  @Override
+  public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
+    ordering++;
+    lock.lock();
+    try {
+      applied.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return trx;
+  }
+
+  @Override
+  public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) throws IOException {
+    lost("this peer is no longer the leader (" + pendingEntries.size() + " entries pending)");
+  }
+
+  /** Ordered entries that are not committed may have been lost: a new generation. */
+  private void lost(String why) {
+    lock.lock();
+    try {
+      generation++;
+      applied.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    LOG.debug("{}: ordered entries generation {}: {}", peerId, generation, why);
+  }
+
+  long generation() {
+    return generation;
   }
 
   // ---- log time: strictly rising in log order, the same on every peer ----
@@ -79,9 +121,35 @@ final class LogStateMachine extends BaseStateMachine {
       time = Math.max(h.timeMicros(), nextTime);
       nextTime = time + Math.max(1, h.count());
     }
+    stampedIndex = Math.max(stampedIndex, index);
     int slot = (int) (index & (TIMES - 1));
     timeIndex[slot] = index;
     timeValue[slot] = time;
+  }
+
+  /** The last index {@link #stamp} was given. */
+  private long stampedIndex;
+
+  /** Where the chain of log times stands: the last stamped index and the least time the next batch may get. */
+  record Chain(long index, long nextTime) {
+    /**
+     * The time of the next batch, whose header is {@code h} (0 for none), the way {@link #stamp} computes it,
+     * and the chain after it.
+     */
+    Chain next(long batchIndex, BatchCodec.Header h, long[] timeOut) {
+      if (h == null || h.timeMicros() <= 0) {
+        timeOut[0] = 0;
+        return new Chain(batchIndex, nextTime);
+      }
+      long time = Math.max(h.timeMicros(), nextTime);
+      timeOut[0] = time;
+      return new Chain(batchIndex, time + Math.max(1, h.count()));
+    }
+  }
+
+  /** The chain as of the last stamped batch: later batches' times follow from it and from them alone. */
+  synchronized Chain chain() {
+    return new Chain(stampedIndex, nextTime);
   }
 
   /** The log time of the batch at {@code index}, or 0 if it has none or it is no longer kept. */
@@ -119,6 +187,7 @@ final class LogStateMachine extends BaseStateMachine {
   public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
     String leader = newLeaderId == null ? null : newLeaderId.toString();
     leaderId = leader;
+    lost("leader is now " + leader);
     LOG.info("{}: leader is now {}", peerId, leader);
   }
 
@@ -148,6 +217,35 @@ final class LogStateMachine extends BaseStateMachine {
       return true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until {@code reached} says so, waking on every entry this peer orders
+   * and every index it applies; false on timeout or close. {@code reached} must
+   * not be called under this state machine's lock (it reads the Raft log).
+   */
+  boolean awaitProgress(java.util.function.BooleanSupplier reached, long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (true) {
+      long seenOrdering = ordering;
+      long seenApplied = lastApplied;
+      long seenGeneration = generation;
+      if (reached.getAsBoolean()) {
+        return true;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (closed || remaining <= 0) {
+        return false;
+      }
+      lock.lock();
+      try {
+        if (ordering == seenOrdering && lastApplied == seenApplied && generation == seenGeneration && !closed) {
+          applied.awaitNanos(remaining);
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 

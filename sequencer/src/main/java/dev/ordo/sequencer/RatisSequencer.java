@@ -375,6 +375,128 @@ public final class RatisSequencer implements Sequencer {
 
   @Override
   public LogChunk read(long fromIndex, int maxIndexes) throws SequencerException {
+    checkRead(fromIndex, maxIndexes);
+    long last = Math.min(committedIndex(), lastOf(fromIndex, maxIndexes));
+    List<LogEntry> entries = new ArrayList<>();
+    for (long i = fromIndex; i <= last; i++) {
+      LogEntryProto entry = entryAt(i);
+      List<byte[]> payloads = payloads(entry);
+      long time = stateMachine.timeOf(i);
+      addEntries(entries, i, payloads, time);
+    }
+    return new LogChunk(entries, Math.max(fromIndex, last + 1));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: committed entries are read as {@link #read} does; above the
+   * committed index, while this peer leads, the entries of its own Raft log up to
+   * its last index (Ratis appends them right after {@code preAppendTransaction}),
+   * with the log time computed from the state machine's chain of times and every
+   * batch between the last stamped one and the entry.
+   */
+  @Override
+  public OrderedChunk readOrdered(long fromIndex, int maxIndexes) throws SequencerException {
+    long generation = stateMachine.generation();
+    long committed = committedIndex();
+    if (!division.getInfo().isLeader() || stateMachine.generation() != generation) {
+      return OrderedChunk.committed(read(fromIndex, maxIndexes), generation);
+    }
+    checkRead(fromIndex, maxIndexes);
+    RaftLog log = division.getRaftLog();
+    long last = Math.min(log.getLastEntryTermIndex() == null ? 0 : log.getLastEntryTermIndex().getIndex(),
+        lastOf(fromIndex, maxIndexes));
+    List<LogEntry> entries = new ArrayList<>();
+    long firstOrdered = Math.max(fromIndex, committed + 1);
+    List<Long> terms = new ArrayList<>();
+    LogStateMachine.Chain chain = stateMachine.chain();
+    // The chain of times runs from the last stamped batch; the batches between it and fromIndex only move it.
+    long start = Math.min(fromIndex, Math.max(chain.index() + 1, 1));
+    long[] time = new long[1];
+    long end = Math.max(fromIndex, start) - 1;
+    for (long i = start; i <= last; i++) {
+      LogEntryProto entry;
+      try {
+        entry = log.get(i);
+      } catch (IOException e) {
+        throw new SequencerException(peerId() + ": cannot read Raft index " + i + " from the log: " + e, e);
+      }
+      if (entry == null || entry.getIndex() != i) {
+        break; // truncated meanwhile: the generation says so; stop here
+      }
+      List<byte[]> payloads = payloads(entry);
+      long t;
+      if (i <= chain.index()) {
+        t = stateMachine.timeOf(i);
+      } else {
+        BatchCodec.Header h = entry.hasStateMachineLogEntry()
+            ? headerOf(entry) : null;
+        chain = h == null ? chain : chain.next(i, h, time);
+        t = h == null ? 0 : time[0];
+      }
+      if (i < fromIndex) {
+        continue;
+      }
+      if (i >= firstOrdered) {
+        terms.add(entry.getTerm());
+      }
+      addEntries(entries, i, payloads, t);
+      end = i;
+    }
+    if (stateMachine.generation() != generation) {
+      // Leadership moved while reading: what was read above the committed index may not be this log any more.
+      return OrderedChunk.committed(read(fromIndex, maxIndexes), stateMachine.generation());
+    }
+    long next = Math.max(fromIndex, end + 1);
+    if (next <= firstOrdered) {
+      return new OrderedChunk(entries, next, generation, next, new long[0]);
+    }
+    long[] t = new long[terms.size()];
+    for (int k = 0; k < t.length; k++) {
+      t[k] = terms.get(k);
+    }
+    return new OrderedChunk(entries, next, generation, firstOrdered, t);
+  }
+
+  private static BatchCodec.Header headerOf(LogEntryProto entry) {
+    try {
+      return BatchCodec.header(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    } catch (IllegalArgumentException e) {
+      return null; // not an Ordo batch: stamp() ignores it too, and decoding reports it
+    }
+  }
+
+  @Override
+  public long orderedIndex() {
+    if (!division.getInfo().isLeader()) {
+      return committedIndex();
+    }
+    org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+    return Math.max(committedIndex(), last == null ? 0 : last.getIndex());
+  }
+
+  @Override
+  public boolean awaitOrdered(long index, long committed, Duration timeout) throws InterruptedException {
+    return stateMachine.awaitProgress(() -> committedIndex() >= committed || orderedIndex() >= index,
+        timeout.toNanos());
+  }
+
+  @Override
+  public long generation() {
+    return stateMachine.generation();
+  }
+
+  @Override
+  public long committedTerm(long index) {
+    if (index < 1 || index > committedIndex()) {
+      return -1;
+    }
+    org.apache.ratis.server.protocol.TermIndex ti = division.getRaftLog().getTermIndex(index);
+    return ti == null ? -1 : ti.getTerm();
+  }
+
+  private void checkRead(long fromIndex, int maxIndexes) throws SequencerException {
     if (fromIndex < 1) {
       throw new IllegalArgumentException("fromIndex: must be at least 1, got " + fromIndex);
     }
@@ -384,41 +506,49 @@ public final class RatisSequencer implements Sequencer {
     if (closed.get()) {
       throw new SequencerException(peerId() + ": cannot read: the sequencer is closed");
     }
-    long last = Math.min(committedIndex(), fromIndex + Math.min(maxIndexes - 1L, Long.MAX_VALUE - fromIndex));
+  }
+
+  private static long lastOf(long fromIndex, int maxIndexes) {
+    return fromIndex + Math.min(maxIndexes - 1L, Long.MAX_VALUE - fromIndex);
+  }
+
+  private LogEntryProto entryAt(long i) throws SequencerException {
     RaftLog log = division.getRaftLog();
-    List<LogEntry> entries = new ArrayList<>();
-    for (long i = fromIndex; i <= last; i++) {
-      LogEntryProto entry;
-      try {
-        entry = log.get(i);
-      } catch (IOException e) {
-        throw new SequencerException(peerId() + ": cannot read Raft index " + i + " from the log: " + e, e);
-      }
-      if (entry == null) {
-        throw new SequencerException(peerId() + ": Raft index " + i + " is not in the log (it starts at "
-            + log.getStartIndex() + ", committed " + committedIndex() + ")");
-      }
-      if (entry.getIndex() != i) {
-        // Never trust a position the entry does not carry itself: a payload read twice would run twice.
-        throw new SequencerException(peerId() + ": reading Raft index " + i + " returned the entry of index "
-            + entry.getIndex() + " (term " + entry.getTerm() + "); the log cache or file disagrees with its index");
-      }
-      if (!entry.hasStateMachineLogEntry()) {
-        continue; // leader no-op, configuration or metadata: no payload
-      }
-      List<byte[]> payloads;
-      try {
-        payloads = BatchCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-      } catch (IllegalArgumentException e) {
-        throw new SequencerException(peerId() + ": Raft index " + i + " does not hold an Ordo batch: "
-            + e.getMessage(), e);
-      }
-      long time = stateMachine.timeOf(i);
-      for (int sub = 0; sub < payloads.size(); sub++) {
-        entries.add(new LogEntry(new LogPosition(i, sub), payloads.get(sub), time == 0 ? 0 : time + sub));
-      }
+    LogEntryProto entry;
+    try {
+      entry = log.get(i);
+    } catch (IOException e) {
+      throw new SequencerException(peerId() + ": cannot read Raft index " + i + " from the log: " + e, e);
     }
-    return new LogChunk(entries, Math.max(fromIndex, last + 1));
+    if (entry == null) {
+      throw new SequencerException(peerId() + ": Raft index " + i + " is not in the log (it starts at "
+          + log.getStartIndex() + ", committed " + committedIndex() + ")");
+    }
+    if (entry.getIndex() != i) {
+      // Never trust a position the entry does not carry itself: a payload read twice would run twice.
+      throw new SequencerException(peerId() + ": reading Raft index " + i + " returned the entry of index "
+          + entry.getIndex() + " (term " + entry.getTerm() + "); the log cache or file disagrees with its index");
+    }
+    return entry;
+  }
+
+  /** The payloads of a Raft entry: none for leader no-ops, configuration and metadata entries. */
+  private List<byte[]> payloads(LogEntryProto entry) throws SequencerException {
+    if (!entry.hasStateMachineLogEntry()) {
+      return List.of();
+    }
+    try {
+      return BatchCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    } catch (IllegalArgumentException e) {
+      throw new SequencerException(peerId() + ": Raft index " + entry.getIndex() + " does not hold an Ordo batch: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void addEntries(List<LogEntry> entries, long index, List<byte[]> payloads, long time) {
+    for (int sub = 0; sub < payloads.size(); sub++) {
+      entries.add(new LogEntry(new LogPosition(index, sub), payloads.get(sub), time == 0 ? 0 : time + sub));
+    }
   }
 
   @Override

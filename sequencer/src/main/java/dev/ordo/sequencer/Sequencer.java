@@ -16,6 +16,19 @@ import java.util.concurrent.CompletableFuture;
  *       disk and survives a crash of the process.
  *   <li>{@link #readIndex} is linearizable: the index it returns is at least the
  *       index of every entry whose append completed before the call was made.
+ *   <li><em>Ordered is not durable.</em> On the peer that leads the log, an
+ *       entry's position is fixed as soon as the leader has put it in its own
+ *       log, before it is durable on a majority. {@link #readOrdered} returns such
+ *       entries after the committed ones; on a follower it returns committed
+ *       entries only. An ordered entry that is not committed can be lost (the
+ *       leader steps down, a new leader overwrites that part of the log), and
+ *       another entry may then be committed at its index. Such an entry is the
+ *       committed one exactly when the entry committed at its index has the same
+ *       Raft term ({@link #committedTerm}). {@link #generation} changes whenever
+ *       ordered entries that are not committed may have been lost (leadership
+ *       moved or ended); nothing that depends on an ordered entry may become
+ *       durable or visible outside until {@link #committedIndex} reached its index
+ *       and its term matched.
  * </ul>
  * Implementations are thread-safe.
  */
@@ -55,6 +68,45 @@ public interface Sequencer extends AutoCloseable {
    * most {@code maxIndexes} Raft indexes and never past {@link #committedIndex()}.
    */
   LogChunk read(long fromIndex, int maxIndexes) throws SequencerException;
+
+  /**
+   * Reads entries from Raft index {@code fromIndex} (inclusive), at most {@code
+   * maxIndexes} indexes: committed ones, then, while this peer leads the log,
+   * entries of its log that are ordered but not known to be committed (see the
+   * class contract: they may be lost). On a follower this is {@link #read}.
+   * Every entry carries the log time {@link #read} would give it once committed,
+   * computed the same way from the entries before it; if the entries before it
+   * are lost, so is that time.
+   */
+  OrderedChunk readOrdered(long fromIndex, int maxIndexes) throws SequencerException;
+
+  /**
+   * The highest Raft index {@link #readOrdered} can return now: this peer's last
+   * log index while it leads the log, {@link #committedIndex()} otherwise.
+   */
+  long orderedIndex();
+
+  /**
+   * Waits until {@link #orderedIndex()} is at least {@code index} or {@link
+   * #committedIndex()} is at least {@code committed}, whichever comes first.
+   *
+   * @return whether one of them is, false on timeout
+   */
+  boolean awaitOrdered(long index, long committed, Duration timeout) throws InterruptedException;
+
+  /**
+   * A number that changes whenever entries that were ordered and not committed
+   * may have been lost: when the leadership moves, ends or begins. Entries read
+   * with {@link #readOrdered} in one generation are one contiguous view of this
+   * peer's log; across generations they may not be.
+   */
+  long generation();
+
+  /**
+   * The Raft term of the committed entry at {@code index} (payload or not), or -1
+   * if {@code index} is not committed yet or not in the log.
+   */
+  long committedTerm(long index);
 
   /** The id of the current leader as this peer knows it, or null. */
   String leaderId();

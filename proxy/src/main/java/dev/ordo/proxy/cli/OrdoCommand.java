@@ -141,6 +141,13 @@ public final class OrdoCommand implements Runnable {
             + "(ISO-8601, PT0S: never; default: ${DEFAULT-VALUE}).")
     Duration tableHashInterval;
 
+    @Option(names = "--early-execution", negatable = true,
+        defaultValue = "" + NodeConfig.DEFAULT_EARLY_EXECUTION, fallbackValue = "true",
+        description = "On the node leading the log, execute entries once ordered and answer statements of "
+            + "interactive transactions before their entries are durable; commits still wait for durability "
+            + "(default: ${DEFAULT-VALUE}).")
+    boolean earlyExecution;
+
     @Override
     public Integer call() throws Exception {
       NodeConfig cfg = toConfig();
@@ -182,7 +189,8 @@ public final class OrdoCommand implements Runnable {
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
       return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
           user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
-          idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval));
+          idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval),
+          earlyExecution);
     }
   }
 }

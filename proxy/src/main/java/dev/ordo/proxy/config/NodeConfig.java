@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param handshakeTimeout how long a new connection may take to say hello
  * @param idleInTransactionTimeout how long an interactive transaction may stay idle before it is rolled back
  * @param checkpoints when replicas report digests and hash their tables
+ * @param earlyExecution whether, on the node that leads the log, replicas execute entries once the log has
+ *     ordered them and statements of interactive transactions are answered then, before their entries are
+ *     durable (backend commits, lock releases and every other answer still wait for durability; see
+ *     docs/architecture.md)
  */
 public record NodeConfig(
     String nodeId,
@@ -41,7 +45,20 @@ public record NodeConfig(
     Duration writeTimeout,
     Duration handshakeTimeout,
     Duration idleInTransactionTimeout,
-    CheckpointSettings checkpoints) {
+    CheckpointSettings checkpoints,
+    boolean earlyExecution) {
+
+  /** Early execution is on unless configured off. */
+  public static final boolean DEFAULT_EARLY_EXECUTION = false;
+
+  /** A configuration with the default early execution. */
+  public NodeConfig(String nodeId, String database, String bindHost, int port, Path dataDir, SequencerConfig log,
+      List<ReplicaConfig> replicas, String user, String password, int replicaPoolSize, String timeZone,
+      Duration writeTimeout, Duration handshakeTimeout, Duration idleInTransactionTimeout,
+      CheckpointSettings checkpoints) {
+    this(nodeId, database, bindHost, port, dataDir, log, replicas, user, password, replicaPoolSize, timeZone,
+        writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, DEFAULT_EARLY_EXECUTION);
+  }
 
   /** The default client port. */
   public static final int DEFAULT_PORT = 6736;
@@ -107,7 +124,7 @@ public record NodeConfig(
   /** This configuration with other replicas. */
   public NodeConfig withReplicas(List<ReplicaConfig> newReplicas) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, newReplicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
   }
 
   /** The engine of this node's replicas. */
@@ -131,37 +148,43 @@ public record NodeConfig(
   /** A copy with another log configuration (multi-peer groups). */
   public NodeConfig withLog(SequencerConfig newLog) {
     return new NodeConfig(newLog.peerId(), database, bindHost, port, dataDir, newLog, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
   }
 
   /** A copy with client credentials required. */
   public NodeConfig withCredentials(String newUser, String newPassword) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, newUser, newPassword,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
   }
 
   /** A copy with another idle-in-transaction timeout. */
   public NodeConfig withIdleInTransactionTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout, checkpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout, checkpoints, earlyExecution);
   }
 
   /** A copy with another write timeout. */
   public NodeConfig withWriteTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
   }
 
   /** A copy with other checkpoint settings. */
   public NodeConfig withCheckpoints(CheckpointSettings newCheckpoints) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, newCheckpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, newCheckpoints, earlyExecution);
+  }
+
+  /** A copy with early execution on or off. */
+  public NodeConfig withEarlyExecution(boolean on) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, on);
   }
 
   /** A copy listening on another port. */
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(nodeId, database, bindHost, newPort, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
   }
 
   /** The configuration as one line per setting, password hidden, for the start-up log. */
@@ -186,7 +209,8 @@ public record NodeConfig(
         .append("handshakeTimeout=").append(handshakeTimeout).append('\n')
         .append("idleInTransactionTimeout=").append(idleInTransactionTimeout).append('\n')
         .append("checkpoints=").append(checkpoints.enabled() ? "every " + checkpoints.interval() + " or "
-            + checkpoints.entries() + " indexes, tables hashed every " + checkpoints.tableHashInterval() : "off");
+            + checkpoints.entries() + " indexes, tables hashed every " + checkpoints.tableHashInterval() : "off")
+        .append('\n').append("earlyExecution=").append(earlyExecution);
     return b.toString();
   }
 }

@@ -11,6 +11,7 @@ import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogChunk;
 import dev.ordo.sequencer.LogEntry;
 import dev.ordo.sequencer.LogPosition;
+import dev.ordo.sequencer.OrderedChunk;
 import dev.ordo.sequencer.Sequencer;
 import dev.ordo.sequencer.SequencerException;
 import java.sql.Connection;
@@ -58,6 +59,10 @@ public final class Replica implements AutoCloseable {
   /** Applier thread only: where this replica resumed, and the scheduler of its entries. */
   private Bookkeeping.Resume resume = Bookkeeping.Resume.EMPTY;
   private volatile Scheduler scheduler;
+  /** Executes ordered entries before they are durable (see the constructor). */
+  private final boolean early;
+  /** Which entries executed before they were durable became durable: one per scheduler. */
+  private volatile Confirmations confirmations;
   /** Applier thread only: the entries recently seen, so that a copy of one is not executed twice. */
   private Dedupe dedupe = new Dedupe();
   /** The Raft index the applier reads next; every entry below it is applied. Applier thread only. */
@@ -79,6 +84,17 @@ public final class Replica implements AutoCloseable {
 
   public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone,
       Analyzer analyzer, Stages stages) {
+    this(config, sequencer, sink, poolSize, timeZone, analyzer, stages, false);
+  }
+
+  /**
+   * A replica; with {@code early}, it executes entries once the log has ordered them (on the node that leads
+   * the log, see {@link Sequencer#readOrdered}), and commits, releases locks and answers anything but a
+   * statement of an interactive transaction only once they are durable.
+   */
+  public Replica(ReplicaConfig config, Sequencer sequencer, ResultSink sink, int poolSize, String timeZone,
+      Analyzer analyzer, Stages stages, boolean early) {
+    this.early = early;
     this.config = config;
     this.stages = stages;
     this.analyzer = analyzer;
@@ -330,12 +346,18 @@ public final class Replica implements AutoCloseable {
             state = State.FAILING;
           }
           log.warn("{}: {}; retrying in {} ms", config.name(), e.getMessage(), backoffMs);
+          if (confirmations != null) {
+            confirmations.close();
+          }
           if (scheduler != null) {
             scheduler.abandon();
             scheduler = null;
           }
           closeQuietly(conn);
           conn = null;
+          if (e instanceof ReplicaFault rf && rf.orderedLost()) {
+            backoffMs = 0; // nothing is wrong with the replica: resume at once
+          }
           pause(backoffMs);
           backoffMs = Math.min(backoffMs * 2, 2_000);
         } catch (FencedException e) {
@@ -358,6 +380,9 @@ public final class Replica implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (confirmations != null) {
+        confirmations.close();
+      }
       if (scheduler != null) {
         scheduler.abandon();
         scheduler = null;
@@ -413,6 +438,28 @@ public final class Replica implements AutoCloseable {
         log.info("{}: environment {}", config.name(), fp);
         fingerprint = fp;
       }
+      Confirmations conf = new Confirmations(new Confirmations.Log() {
+        @Override
+        public long committedIndex() {
+          return sequencer.committedIndex();
+        }
+
+        @Override
+        public long committedTerm(long index) {
+          return sequencer.committedTerm(index);
+        }
+
+        @Override
+        public long generation() {
+          return sequencer.generation();
+        }
+
+        @Override
+        public boolean awaitCommitted(long index, Duration timeout) throws InterruptedException {
+          return sequencer.awaitCommitted(index, timeout);
+        }
+      }, 0);
+      confirmations = conf;
       scheduler = new Scheduler(config.name(), config.backend(), zone, c, p::getConnection, analyzer, sink,
           appliedIndex, this::setApplied, new DigestSink() {
             @Override
@@ -426,7 +473,7 @@ public final class Replica implements AutoCloseable {
             public void logged(LogPosition at, dev.ordo.proxy.txn.TxnEntry.DigestReport r) {
               digestSink.logged(at, r);
             }
-          }, fp, stages);
+          }, fp, stages, conf);
       scheduler.replay(r.ended());
       return c;
     } catch (SQLException e) {
@@ -450,17 +497,49 @@ public final class Replica implements AutoCloseable {
       return;
     }
     long next = nextRead;
-    if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
-      scheduler.checkFault();
-      markHealthyIfCaughtUp();
-      return;
+    Confirmations conf = confirmations;
+    OrderedChunk chunk;
+    if (early) {
+      // Ordered entries (the leader's) are executed at once; waiting also wakes when pending ones commit.
+      long confirmed = conf.confirm();
+      scheduler.processed(Math.min(next - 1, confirmed));
+      long pendingFirst = conf.firstPending();
+      if (!sequencer.awaitOrdered(next, pendingFirst == 0 ? Long.MAX_VALUE : pendingFirst, Duration.ofMillis(200))) {
+        scheduler.checkFault();
+        markHealthyIfCaughtUp();
+        return;
+      }
+      scheduler.processed(Math.min(next - 1, conf.confirm()));
+      try {
+        chunk = sequencer.readOrdered(next, CHUNK);
+      } catch (SequencerException e) {
+        throw new ReplicaFault("cannot read the log at index " + next + ": " + e.getMessage(), e);
+      }
+      if (chunk.nextIndex() == next) {
+        markHealthyIfCaughtUp();
+        return;
+      }
+    } else {
+      if (!sequencer.awaitCommitted(next, Duration.ofMillis(200))) {
+        scheduler.checkFault();
+        markHealthyIfCaughtUp();
+        return;
+      }
+      try {
+        chunk = OrderedChunk.committed(sequencer.read(next, CHUNK), 0);
+      } catch (SequencerException e) {
+        throw new ReplicaFault("cannot read the log at index " + next + ": " + e.getMessage(), e);
+      }
     }
-    LogChunk chunk;
-    try {
-      chunk = sequencer.read(next, CHUNK);
-    } catch (SequencerException e) {
-      throw new ReplicaFault("cannot read the log at index " + next + ": " + e.getMessage(), e);
+    // Note every index the chunk covers before any of its entries runs: work waits on these notes.
+    long firstOrdered = Math.min(chunk.firstOrdered(), chunk.nextIndex());
+    if (firstOrdered > next) {
+      conf.committedUpTo(firstOrdered - 1);
     }
+    for (long i = Math.max(next, firstOrdered); i < chunk.nextIndex(); i++) {
+      conf.ordered(i, chunk.termOf(i), chunk.generation());
+    }
+    conf.confirm(); // throws if the log's leadership changed while entries were pending
     List<LogEntry> entries = chunk.entries();
     for (int i = 0; i < entries.size(); i++) {
       LogEntry e = entries.get(i);
@@ -484,25 +563,27 @@ public final class Replica implements AutoCloseable {
         log.warn("{}: log entry {} repeats entry {} of {} ({} {}); its first copy took effect, this one does not",
             config.name(), e.position(), txn.requestId(), txn.origin(), txn.kind(), txn.txnId());
       } else {
-        apply(txn, e.position());
+        apply(txn, e.position(), chunk);
       }
       if (e.position().isAfter(lastApplied)) {
         lastApplied = e.position();
       }
       boolean lastOfIndex = i + 1 == entries.size() || entries.get(i + 1).position().index() != e.position().index();
       if (lastOfIndex) {
-        scheduler.processed(e.position().index());
+        // Readers count only work that is durable: never beyond the confirmed index.
+        scheduler.processed(Math.min(e.position().index(), conf.confirmedIndex()));
       }
     }
     nextRead = chunk.nextIndex();
-    scheduler.processed(chunk.nextIndex() - 1);
+    scheduler.processed(Math.min(chunk.nextIndex() - 1, conf.confirmedIndex()));
     markHealthyIfCaughtUp();
   }
 
-  private void apply(TxnEntry txn, LogPosition pos) throws ReplicaFault {
+  private void apply(TxnEntry txn, LogPosition pos, OrderedChunk chunk) throws ReplicaFault {
     // A transaction that ended before the restart is replayed through the lock manager only (see
     // Scheduler#replay): its effects and its row are in the replica already.
-    scheduler.process(txn, pos);
+    boolean ordered = chunk.ordered(pos.index());
+    scheduler.process(txn, pos, ordered ? chunk.termOf(pos.index()) : 0, ordered);
   }
 
   private void markHealthyIfCaughtUp() {

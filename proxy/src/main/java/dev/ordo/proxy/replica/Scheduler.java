@@ -53,7 +53,11 @@ final class Scheduler {
   }
 
   /** An entry at its log position, and when this replica read it off the log (System.nanoTime). */
-  private record Op(TxnEntry entry, LogPosition pos, long readNanos) {}
+  /**
+   * An entry at its log position, and when this replica read it off the log (System.nanoTime); {@code ordered}
+   * when it was read before it was committed, in Raft term {@code term}.
+   */
+  private record Op(TxnEntry entry, LogPosition pos, long readNanos, long term, boolean ordered) {}
 
   /** Physical-layer state of an interactive transaction (its thread only, after creation). */
   private static final class Txn {
@@ -103,6 +107,8 @@ final class Scheduler {
   private final Connections connections;
   private final Analyzer analyzer;
   private final ResultSink sink;
+  /** Which entries executed before they were durable have become durable. */
+  private final Confirmations confirmations;
   private final Watermark watermark;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final LockManager<Op> locks = new LockManager<>();
@@ -167,8 +173,9 @@ final class Scheduler {
 
   Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,
       Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied, DigestSink digests, String fingerprint,
-      Stages stages) throws SQLException {
+      Stages stages, Confirmations confirmations) throws SQLException {
     this.replica = replica;
+    this.confirmations = confirmations;
     this.stages = stages;
     this.digests = digests;
     this.fingerprint = fingerprint;
@@ -184,9 +191,19 @@ final class Scheduler {
 
   /** Processes one committed entry, in log order (logical layer). */
   void process(TxnEntry e, LogPosition pos) throws ReplicaFault {
+    process(e, pos, 0, false);
+  }
+
+  /**
+   * Processes one entry, in log order (logical layer); {@code ordered} when it was read before it was
+   * committed, in Raft term {@code term}: its work runs at once, but nothing it does is committed on the
+   * backend, releases locks to others or answers anything but a statement of an interactive transaction
+   * before {@link Confirmations} confirms its index.
+   */
+  void process(TxnEntry e, LogPosition pos, long term, boolean ordered) throws ReplicaFault {
     checkFault();
     currentIndex = pos.index();
-    dispatch(new Op(e, pos, System.nanoTime()));
+    dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
     while (!released.isEmpty()) {
       List<Op> granted = new ArrayList<>(released);
       released.clear();
@@ -259,7 +276,7 @@ final class Scheduler {
       case STMT -> {
         String how = ended.get(e.txn());
         if (how != null) {
-          answer(e, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + how
+          answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + how
               + "); commands ignored until end of transaction block: call rollback()", 0));
           return;
         }
@@ -267,7 +284,7 @@ final class Scheduler {
         if (t == null && !e.begins()) {
           // Not its transaction's first statement, and the transaction is not open: it ended before (an
           // abort its session had not heard of yet, or a restart forgot why). Only a first statement opens one.
-          answer(e, new Outcome.Failed("25P02", 0, "current transaction is aborted (it was rolled back); commands"
+          answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (it was rolled back); commands"
               + " ignored until end of transaction block: call rollback()", 0));
           return;
         }
@@ -288,7 +305,7 @@ final class Scheduler {
       case COMMIT -> {
         Txn t = open.get(e.txn());
         if (t == null) {
-          answer(e, endedAnswer(e));
+          answer(op, endedAnswer(e));
         } else if (t.blocked) {
           t.queued.add(op);
         } else {
@@ -300,7 +317,7 @@ final class Scheduler {
         if (t != null) {
           end(t, op, false, "rolled back");
         } else {
-          answer(e, new Outcome.Done(new long[0], null, null));
+          answer(op, new Outcome.Done(new long[0], null, null));
         }
       }
       case ABORT_OWNER -> {
@@ -309,17 +326,19 @@ final class Scheduler {
             end(t, op, false, e.incarnation() == Long.MAX_VALUE ? "its node went silent" : "its node restarted");
           }
         }
-        answer(e, new Outcome.Done(new long[0], null, null));
+        answer(op, new Outcome.Done(new long[0], null, null));
       }
-      case HEARTBEAT -> answer(e, new Outcome.Done(new long[0], null, null));
+      case HEARTBEAT -> answer(op, new Outcome.Done(new long[0], null, null));
       case CHECKPOINT -> checkpoint(op);
       case DIGEST -> {
+        // A report is judged only from a durable position: the applier waits for it (one per checkpoint).
+        confirmations.awaitConfirmed(op.pos().index(), DURABLE_WAIT);
         try {
           digests.logged(op.pos(), e.digestReport());
         } catch (dev.ordo.driver.wire.ProtocolException pe) {
           throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
         }
-        answer(e, new Outcome.Done(new long[0], null, null));
+        answer(op, new Outcome.Done(new long[0], null, null));
       }
       default -> throw new IllegalStateException("unknown entry kind " + e.kind());
     }
@@ -351,7 +370,7 @@ final class Scheduler {
       case DEADLOCK -> {
         // 40001, not PostgreSQL's 40P01: retry loops in the field (BenchBase, Spring's, ORMs') retry
         // serialization failures, and this verdict is one, taken identically on every replica.
-        answer(op.entry(), new Outcome.Failed(SqlState.SERIALIZATION_FAILURE.code(), 0, "could not serialize "
+        answer(op, new Outcome.Failed(SqlState.SERIALIZATION_FAILURE.code(), 0, "could not serialize "
             + "access due to a deadlock: this statement would wait for locks held by transactions that wait for "
             + "this one; the transaction was rolled back on every replica, retry it", 0));
         end(t, op, false, "deadlock victim");
@@ -377,8 +396,12 @@ final class Scheduler {
       CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
       boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
       List<String> seqs = sequencesToSave(wanted);
+      boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
       CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> {
         stages.since(Stages.Stage.HANDOFF, grantedNanos);
+        if (gateFirst) {
+          awaitDurable(op);
+        }
         runOneShot(op, seqs);
       }), threads);
       watermark.track(currentIndex, done);
@@ -409,8 +432,13 @@ final class Scheduler {
     });
     if (!t.replay) {
       CompletableFuture<Void> after = dependencies(t.id, fresh);
-      t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> runStatement(t, op)),
-          threads);
+      boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
+      t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> {
+        if (gateFirst) {
+          awaitDurable(op);
+        }
+        runStatement(t, op);
+      }), threads);
       inFlight.add(t.tail);
     }
     // Later entries of this transaction that queued behind the blocked one.
@@ -475,13 +503,13 @@ final class Scheduler {
     ended.put(t.id, commit ? "committed" : how);
     if (t.waiting != null && t.waiting != op) {
       // Its statement was waiting for locks: it will never run; say so rather than leave the client waiting.
-      answer(t.waiting.entry(), new Outcome.Failed("25P02", 0, "the transaction was rolled back while this "
+      answer(t.waiting, new Outcome.Failed("25P02", 0, "the transaction was rolled back while this "
           + "statement waited for locks (" + how + "); retry the transaction", 0));
       t.waiting = null;
     }
     for (Op q : t.queued) {
       if (q.entry().kind() == TxnEntry.Kind.COMMIT) {
-        answer(q.entry(), endedAnswer(q.entry()));
+        answer(q, endedAnswer(q.entry()));
       }
     }
     t.queued.clear();
@@ -574,8 +602,9 @@ final class Scheduler {
       try {
         long executing = System.nanoTime();
         Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer, catalog);
+        stages.since(Stages.Stage.EXECUTION, executing);
+        awaitDurable(op); // nothing is committed on the backend before the entry is durable
         long bookkeeping = System.nanoTime();
-        stages.record(Stages.Stage.EXECUTION, bookkeeping - executing);
         if (backend == Backend.POSTGRESQL && changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
@@ -591,6 +620,7 @@ final class Scheduler {
         if (!DeterministicErrors.isDeterministic(se)) {
           throw se;
         }
+        awaitDurable(op);
         outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
         recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs,
             Digests.end(e.txnId(), Bookkeeping.FAILED, se.getSQLState(), Digests.outcome(outcome)), op.pos());
@@ -606,14 +636,14 @@ final class Scheduler {
       }
       unfinished.remove(op.pos());
       endDone(op.pos());
-      answer(e, outcome);
+      answer(op, outcome);
     }
   }
 
   private void runStatement(Txn t, Op op) throws SQLException {
     TxnEntry e = op.entry();
     if (t.failedState != null) {
-      answer(e, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + t.failedWhy
+      answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + t.failedWhy
           + "); commands ignored until end of transaction block: call rollback()", 0));
       return;
     }
@@ -627,7 +657,7 @@ final class Scheduler {
           catalog);
       stages.since(Stages.Stage.EXECUTION, executing);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done, !Digests.varies(e)));
-      answer(e, done);
+      answer(op, done);
     } catch (EntryExecutor.StatementFailure f) {
       SQLException se = f.sqlException();
       if (!DeterministicErrors.isDeterministic(se)) {
@@ -638,12 +668,13 @@ final class Scheduler {
       t.failedWhy = "an earlier statement failed with SQLState " + se.getSQLState();
       Outcome.Failed failed = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(failed));
-      answer(e, failed);
+      answer(op, failed);
     }
   }
 
   private void finish(Txn t, Op op, boolean commit, String how, boolean answersOp, List<String> seqs)
-      throws SQLException {
+      throws SQLException, ReplicaFault {
+    awaitDurable(op); // its end, and every statement before it, is durable before anything is committed
     LogPosition low = lowWater(op.pos(), t.firstPos);
     Outcome outcome = new Outcome.Done(new long[0], null, null);
     try {
@@ -694,7 +725,7 @@ final class Scheduler {
       }
     }
     if (answersOp) {
-      answer(op.entry(), outcome);
+      answer(op, outcome);
     }
   }
 
@@ -804,7 +835,7 @@ final class Scheduler {
     LogPosition pos = op.pos();
     checkpoints = checkpoints.thenRunAsync(() -> reportCheckpoint(pos, tables), threads)
         .exceptionally(err -> null); // a failed report is not retried: the next checkpoint reports again
-    answer(op.entry(), new Outcome.Done(new long[0], null, null));
+    answer(op, new Outcome.Done(new long[0], null, null));
   }
 
   private record PendingTables(java.util.SortedSet<String> names, CompletableFuture<Long> hash) {}
@@ -866,6 +897,7 @@ final class Scheduler {
       if (!awaitEndsBefore(pos)) {
         return;
       }
+      confirmations.awaitConfirmed(pos.index(), DURABLE_WAIT);
       Long tableHash = tables.get();
       Bookkeeping.Checkpoint cp;
       try (Connection c = connections.open()) {
@@ -941,6 +973,17 @@ final class Scheduler {
     }
   }
 
+  /**
+   * Whether work must wait until its entry is durable before it even executes:
+   * what the backend may commit by itself or cannot take back (H2 commits DDL
+   * implicitly, statements under the global lock may be anything, H2 sequences do
+   * not roll back).
+   */
+  private boolean mustWaitBeforeExecuting(TxnEntry e, Map<String, Mode> wanted) {
+    return changesCatalog(e) || wanted.get(LockManager.GLOBAL) == Mode.X
+        || (backend != Backend.POSTGRESQL && wanted.keySet().stream().anyMatch(r -> r.startsWith("SEQUENCE ")));
+  }
+
   /** Whether an entry holds DDL: the catalog is reloaded after it, before the next entry's locks. */
   private static boolean changesCatalog(TxnEntry e) {
     for (TxnEntry.Statement s : e.statements()) {
@@ -956,9 +999,41 @@ final class Scheduler {
     return lockSets.of(e, catalog);
   }
 
-  private void answer(TxnEntry e, Outcome o) {
-    sink.applied(replica, e, o);
+  /**
+   * Answers an entry. A statement of an interactive transaction is answered at
+   * once, even from a position that is not durable yet (its session finds out if
+   * that position is lost, see Coordinator); anything else only from a confirmed
+   * position: at once if it is, otherwise once it is, and never if it is lost.
+   */
+  private void answer(Op op, Outcome o) {
+    TxnEntry e = op.entry();
+    ResultSink.Answered at = new ResultSink.Answered(op.pos(), op.term(), op.ordered());
+    if (!op.ordered() || e.kind() == TxnEntry.Kind.STMT || confirmations.confirmed(op.pos().index())) {
+      sink.applied(replica, e, o, at);
+      return;
+    }
+    threads.execute(() -> {
+      try {
+        awaitDurable(op);
+        sink.applied(replica, e, o, at);
+      } catch (ReplicaFault f) {
+        // Lost: whoever waits hears from the entry's durable copy, or times out.
+      }
+    });
   }
+
+  /** Physical: waits until the entry's index is confirmed durable (its Raft index committed with its term). */
+  private void awaitDurable(Op op) throws ReplicaFault {
+    if (!op.ordered()) {
+      return;
+    }
+    long waiting = System.nanoTime();
+    confirmations.awaitConfirmed(op.pos().index(), DURABLE_WAIT);
+    stages.since(Stages.Stage.DURABLE_WAIT, waiting);
+  }
+
+  /** How long work executed before its entry was durable waits for it, before the replica resumes from the log. */
+  private static final java.time.Duration DURABLE_WAIT = java.time.Duration.ofSeconds(30);
 
   private static void closeQuietly(Connection c) {
     if (c != null) {

@@ -48,11 +48,31 @@ public final class Coordinator implements ResultSink {
   /** The earliest time the next entry may carry (µs): entries of this node carry rising times. */
   private final AtomicLong nextMicros = new AtomicLong(Long.MIN_VALUE);
   private final AtomicInteger roundRobin = new AtomicInteger();
-  private final ConcurrentHashMap<Long, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
   private final Stages stages;
+  /** Statements of interactive transactions are answered once ordered, before they are durable. */
+  private final boolean early;
+  /** Per interactive transaction: its statements answered before they were durable, checked before it commits. */
+  private final EarlyAnswers earlyAnswers;
+
+  /** An outcome and where a replica computed it. */
+  private record Answer(Outcome outcome, ResultSink.Answered at) {}
 
   public Coordinator(String nodeId, long incarnation, Sequencer sequencer, List<Replica> replicas,
       Duration timeout, Clock clock, Stages stages) {
+    this(nodeId, incarnation, sequencer, replicas, timeout, clock, stages, false);
+  }
+
+  /**
+   * A coordinator; with {@code early}, a statement of an interactive transaction is answered as soon as a
+   * local replica executed it from a position the log has ordered but not yet made durable (this node leads
+   * the log and its replicas run with early execution too). Such a transaction commits only if every one of
+   * those positions became durable as it was; otherwise it is rolled back and its session gets 40001.
+   */
+  public Coordinator(String nodeId, long incarnation, Sequencer sequencer, List<Replica> replicas,
+      Duration timeout, Clock clock, Stages stages, boolean early) {
+    this.early = early;
+    this.earlyAnswers = new EarlyAnswers(nodeId, sequencer, timeout);
     this.stages = stages;
     this.nodeId = nodeId;
     this.incarnation = incarnation;
@@ -97,16 +117,45 @@ public final class Coordinator implements ResultSink {
           + ". Reads still work. An operator resynchronises the wrong replica with ORDO RESYNC REPLICA "
           + "(docs/configuration.md#divergence).", null);
     }
+    if (kind == TxnEntry.Kind.STMT) {
+      earlyAnswers.checkDone(txn); // fails fast if an earlier answer is known to be lost
+    } else if (kind == TxnEntry.Kind.COMMIT) {
+      try {
+        earlyAnswers.checkAll(txn);
+      } catch (SQLException e) {
+        // Nothing of it may commit: roll it back at a fixed place in the log, then say so.
+        earlyAnswers.forget(txn);
+        submit(TxnEntry.Kind.ROLLBACK, txn, false, false, KeyRequest.NONE, List.of());
+        throw e;
+      }
+    }
+    if (kind == TxnEntry.Kind.COMMIT || kind == TxnEntry.Kind.ROLLBACK) {
+      earlyAnswers.forget(txn);
+    }
     long id = requestIds.incrementAndGet();
     TxnEntry entry = new TxnEntry(kind, nodeId, incarnation, id, txn, begins, micros(statements.size()), batch,
         keys, statements);
-    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    CompletableFuture<Answer> result = new CompletableFuture<>();
     waiting.put(id, result);
     try {
       LogPosition pos;
       long appending = System.nanoTime();
       try {
-        pos = sequencer.append(entry.encode()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<LogPosition> append = sequencer.append(entry.encode());
+        if (early && kind == TxnEntry.Kind.STMT) {
+          CompletableFuture.anyOf(append, result).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          Answer a = result.getNow(null);
+          if (a != null && (a.at().ordered() || !append.isDone())) {
+            // Answered from its ordered position before the append is durable: the transaction commits only
+            // if that position becomes durable as it was.
+            stages.since(Stages.Stage.EARLY_ANSWER, appending);
+            if (a.at().ordered()) {
+              earlyAnswers.add(txn, append, a.at());
+            }
+            return a.outcome();
+          }
+        }
+        pos = append.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         stages.since(Stages.Stage.APPEND, appending);
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -116,7 +165,7 @@ public final class Coordinator implements ResultSink {
       }
       long ordered = System.nanoTime();
       try {
-        Outcome outcome = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Outcome outcome = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS).outcome();
         stages.since(Stages.Stage.REPLICA, ordered);
         return outcome;
       } catch (TimeoutException e) {
@@ -169,15 +218,15 @@ public final class Coordinator implements ResultSink {
   }
 
   @Override
-  public void applied(String replica, TxnEntry entry, Outcome outcome) {
+  public void applied(String replica, TxnEntry entry, Outcome outcome, ResultSink.Answered at) {
     track(entry);
     if (fenced(replica)) {
       return; // a fenced replica answers no client
     }
     if (entry.incarnation() == incarnation && entry.origin().equals(nodeId)) {
-      CompletableFuture<Outcome> f = waiting.get(entry.requestId());
+      CompletableFuture<Answer> f = waiting.get(entry.requestId());
       if (f != null) {
-        f.complete(outcome);
+        f.complete(new Answer(outcome, at));
       }
     }
   }
@@ -439,6 +488,7 @@ public final class Coordinator implements ResultSink {
   /** A session's interactive transaction ended (or was given up). */
   public void closed(String txn) {
     localOpen.remove(txn);
+    earlyAnswers.forget(txn);
   }
   private java.util.concurrent.ScheduledExecutorService ownerTimer;
 

@@ -35,7 +35,11 @@ public final class Stages {
     /** A replica: running the entry's statements on the backend. */
     EXECUTION("replica: backend execution"),
     /** A replica: writing the bookkeeping row and committing the backend transaction. */
-    BOOKKEEPING("replica: bookkeeping and commit");
+    BOOKKEEPING("replica: bookkeeping and commit"),
+    /** Work executed before its entry was durable waits for it, before its backend commit. */
+    DURABLE_WAIT("replica: wait for durability before commit"),
+    /** A statement of an interactive transaction answered before its entry was durable: append to answer. */
+    EARLY_ANSWER("statement answered before durable");
 
     private final String label;
 

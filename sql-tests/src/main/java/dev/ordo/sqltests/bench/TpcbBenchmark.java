@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -97,6 +96,11 @@ public final class TpcbBenchmark implements Callable<Integer> {
   @Option(names = "--dir", description = "Working directory (default: a new temporary one).")
   Path dir;
 
+  @Option(names = "--early-execution", defaultValue = "both", description = "Ordo's early execution (statements "
+      + "answered once ordered, commits once durable): off, on, or both, measured one after the other in this "
+      + "run (default: ${DEFAULT-VALUE}).")
+  String earlyExecution;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new TpcbBenchmark()).execute(args));
   }
@@ -122,7 +126,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
 
   private Workload workload;
   /** Ordo's stage times per client count (the measured window). */
-  private final Map<Integer, Map<Stages.Stage, Histogram>> ordoStages = new TreeMap<>();
+  /** Ordo's stage times per system and client count (the measured window). */
+  private final Map<String, Map<Stages.Stage, Histogram>> ordoStages = new java.util.LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -163,7 +168,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
         workload.describe(), clientCounts, seconds, warmup, s, work);
 
     List<List<Result>> baselines = new ArrayList<>();
-    List<Result> ordo;
+    List<List<Result>> ordo;
     List<String> checks = new ArrayList<>();
     List<PgServer> servers = new ArrayList<>();
     List<Long> replicaPids = new ArrayList<>(); // Ordo's PostgreSQL replicas' servers
@@ -217,12 +222,30 @@ public final class TpcbBenchmark implements Callable<Integer> {
         }
         cfg = cfg.withReplicas(replicas);
       }
-      try (OrdoNode node = OrdoNode.start(cfg)) {
-        if (!node.awaitReady(Duration.ofSeconds(60))) {
-          throw new IllegalStateException("Ordo not ready: " + node.status());
+      List<Boolean> modes = switch (earlyExecution.toLowerCase(Locale.ROOT)) {
+        case "off" -> List.of(false);
+        case "on" -> List.of(true);
+        case "both" -> List.of(false, true);
+        default -> throw new CommandLine.ParameterException(cli, "--early-execution must be off, on or both, got "
+            + earlyExecution);
+      };
+      ordo = new ArrayList<>();
+      for (boolean early : modes) {
+        NodeConfig modeCfg = cfg.withEarlyExecution(early);
+        if (!pg) {
+          // A fresh node with fresh replicas per mode, so both start from the same data.
+          modeCfg = NodeConfig.embedded(work.resolve(early ? "ordo-early" : "ordo"), "127.0.0.1",
+              ClosedLoop.freePort(), ClosedLoop.freePort(), 3).withEarlyExecution(early);
+        } else if (early && modes.size() > 1) {
+          System.out.println("  (PostgreSQL: the early-execution node reuses the replicas of the run before)");
         }
-        ordo = measureAll(new Target("Ordo, 3 " + (pg ? "PG" : "H2") + " replicas", node.jdbcUrl(), "sa", -1,
-            false, CpuTime.jvmPlus(replicaPids), node.stages()), s, checks);
+        try (OrdoNode node = OrdoNode.start(modeCfg)) {
+          if (!node.awaitReady(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("Ordo not ready: " + node.status());
+          }
+          ordo.add(measureAll(new Target("Ordo, 3 " + (pg ? "PG" : "H2") + (early ? ", early" : " replicas"),
+              node.jdbcUrl(), "sa", -1, false, CpuTime.jvmPlus(replicaPids), node.stages()), s, checks));
+        }
       }
     } finally {
       for (PgServer server : servers) {
@@ -236,7 +259,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
     boolean failed = false;
     List<Result> all = new ArrayList<>();
     baselines.forEach(all::addAll);
-    all.addAll(ordo);
+    ordo.forEach(all::addAll);
     for (Result r : all) {
       if (r.failure != null) {
         failed = true;
@@ -248,10 +271,12 @@ public final class TpcbBenchmark implements Callable<Integer> {
       }
     }
     System.out.println("(abort % = aborted attempts / all attempts; an aborted attempt is rolled back and retried)");
-    for (List<Result> baseline : baselines) {
-      ratios(baseline, ordo);
+    for (List<Result> o : ordo) {
+      for (List<Result> baseline : baselines) {
+        ratios(baseline, o);
+      }
     }
-    ordoStages.forEach((clients, stages) -> System.out.printf("%nWhere Ordo's time goes, %d clients:%n%s", clients,
+    ordoStages.forEach((where, stages) -> System.out.printf("%nWhere Ordo's time goes, %s:%n%s", where,
         Stages.table(stages)));
     System.out.println();
     for (String c : checks) {
@@ -266,8 +291,9 @@ public final class TpcbBenchmark implements Callable<Integer> {
       Result b = baseline.get(i);
       Result o = ordo.get(i);
       if (b.failure == null && o.failure == null) {
-        System.out.printf("ratio Ordo / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx,"
-            + " CPU per txn %.1fx; abort %% %.1f vs %.1f%n", b.target, b.clients, o.m.perSecond() / b.m.perSecond(),
+        System.out.printf("ratio %s / %s, %d clients: throughput %.4fx, p50 %.1fx, p99 %.1fx,"
+            + " CPU per txn %.1fx; abort %% %.1f vs %.1f%n", o.target, b.target, b.clients,
+            o.m.perSecond() / b.m.perSecond(),
             o.m.p50Ms() / b.m.p50Ms(), o.m.p99Ms() / b.m.p99Ms(), o.m.cpuMsPerOp() / b.m.cpuMsPerOp(),
             o.m.retryPercent(), b.m.retryPercent());
       } else {
@@ -331,7 +357,7 @@ public final class TpcbBenchmark implements Callable<Integer> {
       return new Result(t.name, clients, m, m.failure());
     }
     if (m.stages() != null) {
-      ordoStages.put(clients, m.stages());
+      ordoStages.put(t.name + ", " + clients + " clients", m.stages());
     }
     return new Result(t.name, clients, m, null);
   }
