@@ -237,8 +237,11 @@ public final class Coordinator implements ResultSink {
    * replica's own failure makes the read move to another replica.
    */
   public <T> T read(ReadWork<T> work) throws SQLException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
     long readIndex = readIndex();
+    long indexed = System.nanoTime();
+    stages.record(Stages.Stage.READ_INDEX, indexed - started);
     SQLException last = null;
     try {
       while (System.nanoTime() < deadline) {
@@ -250,8 +253,12 @@ public final class Coordinator implements ResultSink {
         if (!r.awaitApplied(readIndex, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
           continue;
         }
+        long ready = System.nanoTime();
+        stages.record(Stages.Stage.READ_WAIT, ready - indexed);
         try (Connection c = r.readConnection()) {
-          return work.run(c);
+          T result = work.run(c);
+          stages.since(Stages.Stage.READ, ready);
+          return result;
         } catch (SQLException e) {
           if (DeterministicErrors.isDeterministic(e)) {
             throw e;

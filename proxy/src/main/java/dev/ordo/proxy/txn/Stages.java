@@ -15,7 +15,8 @@ import org.HdrHistogram.Recorder;
  * <p>Stages {@link Stage#NODE} to {@link Stage#REPLICA} are seen by the
  * session that waits for the answer; {@link Stage#LOCK_WAIT} to {@link
  * Stage#BOOKKEEPING} by every local replica, so with three replicas each entry
- * is counted three times there.
+ * is counted three times there; the {@code READ} stages by autocommit reads
+ * and metadata calls, which never append to the log.
  */
 public final class Stages {
   /** A stage of the request path. */
@@ -39,7 +40,13 @@ public final class Stages {
     /** Work executed before its entry was durable waits for it, before its backend commit. */
     DURABLE_WAIT("replica: wait for durability before commit"),
     /** A statement of an interactive transaction answered before its entry was durable: append to answer. */
-    EARLY_ANSWER("statement answered before durable");
+    EARLY_ANSWER("statement answered before durable"),
+    /** An autocommit read: getting the linearizable read index from the log. */
+    READ_INDEX("read: linearizable read index"),
+    /** An autocommit read: until a local replica has applied the read index. */
+    READ_WAIT("read: replica reaches the read index"),
+    /** An autocommit read: the query on the replica, results materialised. */
+    READ("read: query on the replica");
 
     private final String label;
 
