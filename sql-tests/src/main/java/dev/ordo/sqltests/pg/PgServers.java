@@ -60,11 +60,18 @@ public final class PgServers {
         }
       }
     }
-    if (dataRoot != null) {
+    // A server may still write its last files (statistics, WAL segments) as it exits: a second pass gets them.
+    for (int pass = 0; pass < 2 && dataRoot != null && Files.exists(dataRoot); pass++) {
       try (var files = Files.walk(dataRoot)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       } catch (IOException | RuntimeException ignored) {
         // Best effort: it is a directory of this run in the temporary directory.
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
