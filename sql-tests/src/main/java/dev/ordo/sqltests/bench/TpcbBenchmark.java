@@ -172,9 +172,8 @@ public final class TpcbBenchmark implements Callable<Integer> {
     List<String> checks = new ArrayList<>();
     List<PgServer> servers = new ArrayList<>();
     List<Long> replicaPids = new ArrayList<>(); // Ordo's PostgreSQL replicas' servers
+    List<PgServer> replicaServers = new ArrayList<>();
     try {
-      NodeConfig cfg = NodeConfig.embedded(work.resolve("ordo"), "127.0.0.1", ClosedLoop.freePort(),
-          ClosedLoop.freePort(), 3);
       if (!pg) {
         Server h2 = Server.createTcpServer("-tcpPort", "" + ClosedLoop.freePort(), "-baseDir",
             work.resolve("h2").toString(), "-ifNotExists").start();
@@ -212,15 +211,12 @@ public final class TpcbBenchmark implements Callable<Integer> {
         } catch (java.io.IOException | SQLException | RuntimeException e) {
           System.out.println("  PG primary + 2 sync standbys: could not be set up here: " + e);
         }
-        List<ReplicaConfig> replicas = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
           PgServer r = PgServer.start(work.resolve("pg-replica-" + i), ClosedLoop.freePort(), Map.of());
           servers.add(r);
+          replicaServers.add(r);
           replicaPids.add(r.postmasterPid());
-          r.createDatabase("ordo");
-          replicas.add(new ReplicaConfig("r" + i, r.jdbcUrl("ordo"), PgServer.USER, ""));
         }
-        cfg = cfg.withReplicas(replicas);
       }
       List<Boolean> modes = switch (earlyExecution.toLowerCase(Locale.ROOT)) {
         case "off" -> List.of(false);
@@ -231,13 +227,18 @@ public final class TpcbBenchmark implements Callable<Integer> {
       };
       ordo = new ArrayList<>();
       for (boolean early : modes) {
-        NodeConfig modeCfg = cfg.withEarlyExecution(early);
-        if (!pg) {
-          // A fresh node with fresh replicas per mode, so both start from the same data.
-          modeCfg = NodeConfig.embedded(work.resolve(early ? "ordo-early" : "ordo"), "127.0.0.1",
-              ClosedLoop.freePort(), ClosedLoop.freePort(), 3).withEarlyExecution(early);
-        } else if (early && modes.size() > 1) {
-          System.out.println("  (PostgreSQL: the early-execution node reuses the replicas of the run before)");
+        // A fresh node (log and replicas) per mode, so both start from the same data.
+        String name = early ? "ordo_early" : "ordo";
+        NodeConfig modeCfg = NodeConfig.embedded(work.resolve(name), "127.0.0.1", ClosedLoop.freePort(),
+            ClosedLoop.freePort(), 3).withEarlyExecution(early);
+        if (pg) {
+          List<ReplicaConfig> replicas = new ArrayList<>();
+          for (int i = 0; i < replicaServers.size(); i++) {
+            PgServer r = replicaServers.get(i);
+            r.createDatabase(name);
+            replicas.add(new ReplicaConfig("r" + (i + 1), r.jdbcUrl(name), PgServer.USER, ""));
+          }
+          modeCfg = modeCfg.withReplicas(replicas);
         }
         try (OrdoNode node = OrdoNode.start(modeCfg)) {
           if (!node.awaitReady(Duration.ofSeconds(60))) {
