@@ -473,6 +473,8 @@ final class Scheduler {
     lockSet.forEach((r, m) -> {
       Releases rel = releases.computeIfAbsent(r, k -> new Releases());
       if (m == Mode.X) {
+        // Only X stands for the releases before it: it conflicts with every mode, so it waited for them all.
+        // (U does not: it did not wait for S before it, which an X after it must still wait for.)
         rel.since.clear();
       } else {
         rel.since.removeIf(e -> e.getValue().isDone());
