@@ -9,8 +9,12 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The 64-bit hashes replicas compare: of an entry's outcome (update counts,
@@ -167,6 +171,32 @@ final class Digests {
   static long end(String txnId, String code, String sqlState, long statements) {
     long h = text(text(text(FNV_OFFSET, txnId), code), sqlState);
     return combine(h, statements);
+  }
+
+  /** The quoted SQL names of the given tables (upper-cased, qualified), as this replica spells them. */
+  static List<String> sqlNames(Connection c, java.util.Collection<String> upper) throws SQLException {
+    Map<String, String> real = new HashMap<>();
+    try (java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES")) {
+      while (rs.next()) {
+        String schema = rs.getString(1);
+        String table = rs.getString(2);
+        real.put((schema + "." + table).toUpperCase(java.util.Locale.ROOT),
+            quote(schema) + "." + quote(table));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String u : upper) {
+      String name = real.get(u);
+      if (name != null) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /**

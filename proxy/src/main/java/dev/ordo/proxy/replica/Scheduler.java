@@ -91,16 +91,6 @@ final class Scheduler {
     }
   }
 
-  /**
-   * Per resource: the work that conflicting later work must wait for — every
-   * release not yet finished since the last exclusive one (inclusive), with the
-   * mode it held. Work after an exclusive release waits for it, and it waited for
-   * everything before it.
-   */
-  private static final class Releases {
-    final List<Map.Entry<Mode, CompletableFuture<?>>> since = new ArrayList<>();
-  }
-
   private static final int ENDED_MEMORY = 100_000;
 
   private final String replica;
@@ -114,9 +104,7 @@ final class Scheduler {
   private final LockManager<Op> locks = new LockManager<>();
   private final LockSets lockSets;
   private final Map<String, Txn> open = new LinkedHashMap<>();
-  private final Map<String, Releases> releases = new HashMap<>();
-  /** How many resources {@link #releases} kept at its last sweep. */
-  private int releasesSwept;
+  private final WorkOrder order = new WorkOrder();
   /** Locks each transaction holds, as the logical layer granted them (for releases). */
   private final Map<String, Map<String, Mode>> held = new HashMap<>();
   /** Recently ended interactive transactions (logical): a later statement for them is refused. */
@@ -393,7 +381,7 @@ final class Scheduler {
       return;
     }
     if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
-      CompletableFuture<Void> after = dependencies(e.txnId(), wanted);
+      CompletableFuture<Void> after = order.after(wanted);
       boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
       List<String> seqs = sequencesToSave(wanted);
       boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
@@ -406,7 +394,7 @@ final class Scheduler {
       }), threads);
       watermark.track(currentIndex, done);
       inFlight.add(done);
-      noteRelease(wanted, done);
+      order.releasedWhen(wanted, done);
       released.addAll(locks.release(e.txnId()));
       if (reloadCatalog) {
         // Global-lock entries and DDL may change the catalog that later entries' locks are computed from.
@@ -431,7 +419,7 @@ final class Scheduler {
       }
     });
     if (!t.replay) {
-      CompletableFuture<Void> after = dependencies(t.id, fresh);
+      CompletableFuture<Void> after = order.after(fresh);
       boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
       t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> {
         if (gateFirst) {
@@ -449,42 +437,6 @@ final class Scheduler {
       } else {
         request(t, next);
       }
-    }
-  }
-
-  /** The work of others that conflicting locks make this work wait for. */
-  private CompletableFuture<Void> dependencies(String txn, Map<String, Mode> locksWanted) {
-    List<CompletableFuture<?>> deps = new ArrayList<>();
-    locksWanted.forEach((r, m) -> {
-      Releases rel = releases.get(r);
-      if (rel != null) {
-        for (Map.Entry<Mode, CompletableFuture<?>> e : rel.since) {
-          if (e.getKey().conflicts(m)) {
-            deps.add(e.getValue());
-          }
-        }
-      }
-    });
-    return CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new));
-  }
-
-  /** Locks released when {@code done} completes: later conflicting work waits for it. */
-  private void noteRelease(Map<String, Mode> lockSet, CompletableFuture<?> done) {
-    lockSet.forEach((r, m) -> {
-      Releases rel = releases.computeIfAbsent(r, k -> new Releases());
-      if (m == Mode.X) {
-        // Only X stands for the releases before it: it conflicts with every mode, so it waited for them all.
-        // (U does not: it did not wait for S before it, which an X after it must still wait for.)
-        rel.since.clear();
-      } else {
-        rel.since.removeIf(e -> e.getValue().isDone());
-      }
-      rel.since.add(Map.entry(m, done));
-    });
-    if (releases.size() > releasesSwept * 2 + 1024) {
-      // Keys come and go: forget resources whose releases have all finished, so the map does not grow with them.
-      releases.values().removeIf(rel -> rel.since.stream().allMatch(e -> e.getValue().isDone()));
-      releasesSwept = releases.size();
     }
   }
 
@@ -524,7 +476,7 @@ final class Scheduler {
       watermark.track(currentIndex, t.tail);
     }
     if (lockSet != null) {
-      noteRelease(lockSet, t.tail);
+      order.releasedWhen(lockSet, t.tail);
     }
     released.addAll(locks.release(t.id));
     if (commit && backend.transactionalDdl()
@@ -851,10 +803,10 @@ final class Scheduler {
   /** Logical: the checkpoint's S locks are granted; the hash runs after the writes before it, then releases. */
   private void hashTablesGranted(Op op, Map<String, Mode> wanted) {
     PendingTables p = checkpointTables.remove(op.pos());
-    CompletableFuture<Void> after = dependencies(checkpointId(op.pos()), wanted);
+    CompletableFuture<Void> after = order.after(wanted);
     CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> {
       try (Connection c = connections.open()) {
-        p.hash().complete(Digests.tables(c, sqlNames(c, p.names())));
+        p.hash().complete(Digests.tables(c, Digests.sqlNames(c, p.names())));
       }
     }), threads);
     done.whenComplete((v, err) -> {
@@ -863,34 +815,8 @@ final class Scheduler {
       }
     });
     inFlight.add(done);
-    noteRelease(wanted, done);
+    order.releasedWhen(wanted, done);
     released.addAll(locks.release(checkpointId(op.pos())));
-  }
-
-  /** The quoted SQL names of the given tables (upper-cased, qualified), as this replica spells them. */
-  private static List<String> sqlNames(Connection c, java.util.Collection<String> upper) throws SQLException {
-    Map<String, String> real = new HashMap<>();
-    try (java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES")) {
-      while (rs.next()) {
-        String schema = rs.getString(1);
-        String table = rs.getString(2);
-        real.put((schema + "." + table).toUpperCase(java.util.Locale.ROOT),
-            quote(schema) + "." + quote(table));
-      }
-    }
-    List<String> out = new ArrayList<>();
-    for (String u : upper) {
-      String name = real.get(u);
-      if (name != null) {
-        out.add(name);
-      }
-    }
-    return out;
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** Physical, in log order: computes, records and reports the checkpoint at {@code pos}. */
