@@ -19,9 +19,7 @@ import java.util.Set;
  *
  * <p>A statement that pins keys ({@link KeyLocks}) locks those keys — S for
  * reads, X for writes and {@code FOR UPDATE} — and, through them, the intention
- * lock on its table (a read inside an interactive read-write transaction, a
- * {@link TxnEntry.Kind#STMT} entry, takes U instead of S: see
- * {@link LockManager.Mode}); a write so locked also reads its foreign-key parents (S on
+ * lock on its table; a write so locked also reads its foreign-key parents (S on
  * each parent table), and an insert draws from its table's default sequences (X).
  * It takes no lock on foreign-key children: an insert has none, an update that
  * changes no unique column cannot reach them, and a delete from a table that has
@@ -55,7 +53,7 @@ final class LockSets {
         a.sequences().forEach(q -> add(set, Catalog.sequence(q), Mode.X));
         continue;
       }
-      if (!addKeys(set, s, a, catalog, e.kind() == TxnEntry.Kind.STMT)) {
+      if (!addKeys(set, s, a, catalog)) {
         for (String r : a.tablesRead()) {
           if (!addTable(set, Catalog.qualify(r), Mode.S, catalog)) {
             return global();
@@ -90,11 +88,9 @@ final class LockSets {
 
   /**
    * Adds the key locks of a statement that pins keys of a single base table and
-   * returns true; returns false (nothing added) when it must lock tables. A read
-   * in an interactive read-write transaction ({@code readWrite}) takes U, not S.
+   * returns true; returns false (nothing added) when it must lock tables.
    */
-  private boolean addKeys(Map<String, Mode> set, TxnEntry.Statement s, Analysis a, Catalog catalog,
-      boolean readWrite) {
+  private boolean addKeys(Map<String, Mode> set, TxnEntry.Statement s, Analysis a, Catalog catalog) {
     if (a.kind() != Analysis.Kind.READ && a.kind() != Analysis.Kind.WRITE) {
       return false;
     }
@@ -114,9 +110,7 @@ final class LockSets {
     if (plan.kind() == KeyLocks.Kind.DELETE && !catalog.childrenOf(table).isEmpty()) {
       return false; // cascades and the children's foreign-key checks: whole tables
     }
-    // A key read inside a read-write transaction takes U: the transaction may update the row next, and two
-    // that both held S would deadlock when both upgrade to X; with U the second waits at the read instead.
-    Mode mode = plan.write() ? Mode.X : readWrite ? Mode.U : Mode.S;
+    Mode mode = plan.write() ? Mode.X : Mode.S;
     add(set, table, mode.intention());
     for (String k : plan.keys()) {
       add(set, LockManager.key(table, k), mode);

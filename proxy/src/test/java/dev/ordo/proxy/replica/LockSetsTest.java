@@ -64,22 +64,6 @@ class LockSetsTest {
   }
 
   @Test
-  void aKeyedReadInAReadWriteTransactionTakesUpdateLocks() {
-    TxnEntry stmt = new TxnEntry(TxnEntry.Kind.STMT, "n", 1, 1, "n:t1", true, 0, false, KeyRequest.NONE,
-        List.of(new TxnEntry.Statement("SELECT v FROM acct WHERE id = ?", List.of(1))));
-    assertEquals(Map.of("PUBLIC.ACCT", Mode.IX, key("ACCT", "ID=i1;"), Mode.U), sets.of(stmt, catalog));
-    // The same read as a one-shot entry keeps S; FOR UPDATE and scans are as before.
-    assertEquals(Map.of("PUBLIC.ACCT", Mode.IS, key("ACCT", "ID=i1;"), Mode.S),
-        locks("SELECT v FROM acct WHERE id = ?", 1));
-    TxnEntry forUpdate = new TxnEntry(TxnEntry.Kind.STMT, "n", 1, 2, "n:t1", false, 0, false, KeyRequest.NONE,
-        List.of(new TxnEntry.Statement("SELECT v FROM acct WHERE id = 1 FOR UPDATE", List.of())));
-    assertEquals(Map.of("PUBLIC.ACCT", Mode.IX, key("ACCT", "ID=i1;"), Mode.X), sets.of(forUpdate, catalog));
-    TxnEntry scan = new TxnEntry(TxnEntry.Kind.STMT, "n", 1, 3, "n:t1", false, 0, false, KeyRequest.NONE,
-        List.of(new TxnEntry.Statement("SELECT sum(v) FROM acct", List.of())));
-    assertEquals(Map.of("PUBLIC.ACCT", Mode.S), sets.of(scan, catalog));
-  }
-
-  @Test
   void otherStatementsLockTables() {
     assertEquals(Map.of("PUBLIC.ACCT", Mode.S), locks("SELECT sum(v) FROM acct"));
     assertEquals(Map.of("PUBLIC.PERSON", Mode.X), locks("DELETE FROM person WHERE id = 1"));
