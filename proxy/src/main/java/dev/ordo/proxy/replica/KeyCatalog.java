@@ -105,6 +105,7 @@ final class KeyCatalog {
         }
       }
     }
+    Map<String, List<TableKeys.ForeignKey>> foreignKeys = foreignKeys(c, pg, tables);
     Map<String, TableKeys> out = new HashMap<>();
     for (String table : tables) {
       Map<String, Index> byName = indexes.getOrDefault(table, Map.of());
@@ -123,7 +124,54 @@ final class KeyCatalog {
       }
       List<String> rowKey = primary != null ? primary : firstNotNull != null ? firstNotNull : List.of();
       out.put(table, new TableKeys(rowKey, new ArrayList<>(unique), types.getOrDefault(table, Map.of()),
-          opaque.contains(table)));
+          opaque.contains(table), foreignKeys.getOrDefault(table, List.of())));
+    }
+    return out;
+  }
+
+  /**
+   * Every foreign key of the given tables, column by column in the constraint's order. H2: the standard
+   * {@code REFERENTIAL_CONSTRAINTS} and {@code KEY_COLUMN_USAGE} (a referencing column's
+   * {@code POSITION_IN_UNIQUE_CONSTRAINT} names the column it references); PostgreSQL: {@code pg_constraint}'s
+   * {@code conkey} and {@code confkey}, pairwise.
+   */
+  private static Map<String, List<TableKeys.ForeignKey>> foreignKeys(Connection c, boolean pg, Set<String> tables)
+      throws SQLException {
+    String sql = pg
+        ? "SELECT k.oid::text, cn.nspname, cl.relname, a.attname, pn.nspname, p.relname, pa.attname"
+            + " FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid"
+            + " JOIN pg_namespace cn ON cn.oid = cl.relnamespace JOIN pg_class p ON p.oid = k.confrelid"
+            + " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+            + " CROSS JOIN LATERAL unnest(k.conkey, k.confkey) WITH ORDINALITY AS u(ck, pk, ord)"
+            + " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.ck"
+            + " JOIN pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = u.pk"
+            + " WHERE k.contype = 'f' ORDER BY 1, u.ord"
+        : "SELECT rc.CONSTRAINT_SCHEMA || '.' || rc.CONSTRAINT_NAME, fk.TABLE_SCHEMA, fk.TABLE_NAME, fk.COLUMN_NAME,"
+            + " pk.TABLE_SCHEMA, pk.TABLE_NAME, pk.COLUMN_NAME FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc"
+            + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE fk ON fk.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA"
+            + " AND fk.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
+            + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE pk ON pk.CONSTRAINT_SCHEMA = rc.UNIQUE_CONSTRAINT_SCHEMA"
+            + " AND pk.CONSTRAINT_NAME = rc.UNIQUE_CONSTRAINT_NAME"
+            + " AND pk.ORDINAL_POSITION = fk.POSITION_IN_UNIQUE_CONSTRAINT"
+            + " ORDER BY 1, fk.ORDINAL_POSITION";
+    record Columns(String table, String parent, List<String> columns, List<String> parentColumns) {}
+    Map<String, Columns> byConstraint = new java.util.LinkedHashMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        String table = name(rs.getString(2), rs.getString(3));
+        String parent = name(rs.getString(5), rs.getString(6));
+        Columns k = byConstraint.computeIfAbsent(rs.getString(1),
+            id -> new Columns(table, parent, new ArrayList<>(), new ArrayList<>()));
+        k.columns().add(rs.getString(4).toUpperCase(Locale.ROOT));
+        k.parentColumns().add(rs.getString(7).toUpperCase(Locale.ROOT));
+      }
+    }
+    Map<String, List<TableKeys.ForeignKey>> out = new HashMap<>();
+    for (Columns k : byConstraint.values()) {
+      if (tables.contains(k.table())) {
+        out.computeIfAbsent(k.table(), t -> new ArrayList<>())
+            .add(new TableKeys.ForeignKey(k.columns(), k.parent(), k.parentColumns()));
+      }
     }
     return out;
   }

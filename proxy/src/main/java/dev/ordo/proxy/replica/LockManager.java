@@ -23,15 +23,17 @@ import java.util.Set;
  * the table's name, a NUL character and a canonical text of the key (built
  * alike on every replica). A key lock implies the matching intention lock on
  * its table, which {@link #request} adds itself: {@link Mode#IS} for a key
- * read ({@link Mode#S}), {@link Mode#IX} for a key write ({@link Mode#X}). A
+ * read ({@link Mode#S}), {@link Mode#IX} for a key write ({@link Mode#X}) or
+ * a key read that may write next ({@link Mode#U}). A
  * whole-table S lock (a scan) thus waits for every key writer of the table and
  * a whole-table X lock for every key reader and writer, while key locks on
  * different keys of one table never conflict.
  *
- * <p><b>Modes</b> are the standard five with the standard compatibility matrix
- * ({@link Mode#conflicts}); a transaction that asks for a mode on a resource it
- * already holds gets the least mode that covers both ({@link Mode#join}: S and IX
- * make SIX), an upgrade.
+ * <p><b>Modes</b> are the standard five and the update mode U, with the standard
+ * compatibility matrix ({@link Mode#conflicts}; U is compatible with S and IS
+ * only); a transaction that asks for a mode on a resource it already holds gets
+ * the least mode that covers both ({@link Mode#join}: S and IX make SIX, S and U
+ * make U), an upgrade.
  *
  * <p>A request is granted when every lock it asks for is compatible with the
  * locks other transactions hold and with every earlier request still waiting
@@ -49,20 +51,29 @@ public final class LockManager<O> {
 
   /**
    * A lock mode: intention shared (IS), intention exclusive (IX), shared (S),
-   * shared with intention exclusive (SIX) and exclusive (X). Intention modes are
-   * taken on a table by transactions that lock keys of it.
+   * shared with intention exclusive (SIX), update (U) and exclusive (X).
+   * Intention modes are taken on a table by transactions that lock keys of it.
+   *
+   * <p>U is taken on keys only, by a keyed read inside an interactive read-write
+   * transaction, which may well update the row next: it is compatible with S
+   * (and IS) but not with another U or with X, so of two read-write
+   * transactions that read one key the second waits at the read, instead of
+   * both holding S and deadlocking when both upgrade to X. It grants everything
+   * S grants and more, so taking U where S would do never admits a schedule S
+   * would not. Its table intention is IX, as for the X it usually becomes.
    */
   public enum Mode {
-    IS, IX, S, SIX, X;
+    IS, IX, S, SIX, U, X;
 
     /** Compatibility matrix, by ordinal: COMPATIBLE[a][b] iff a and b may be held together by two transactions. */
     private static final boolean[][] COMPATIBLE = {
-        //        IS     IX     S      SIX    X
-        /* IS */ {true, true, true, true, false},
-        /* IX */ {true, true, false, false, false},
-        /* S  */ {true, false, true, false, false},
-        /* SIX */ {true, false, false, false, false},
-        /* X  */ {false, false, false, false, false},
+        //        IS     IX     S      SIX    U      X
+        /* IS */ {true, true, true, true, true, false},
+        /* IX */ {true, true, false, false, false, false},
+        /* S  */ {true, false, true, false, true, false},
+        /* SIX */ {true, false, false, false, false, false},
+        /* U  */ {true, false, true, false, false, false},
+        /* X  */ {false, false, false, false, false, false},
     };
 
     /** Whether two transactions cannot hold this mode and {@code other} on one resource at once. */
@@ -70,13 +81,22 @@ public final class LockManager<O> {
       return !COMPATIBLE[ordinal()][other.ordinal()];
     }
 
-    /** The least mode that grants what this mode and {@code other} grant (S and IX join to SIX). */
+    /**
+     * The least mode that grants what this mode and {@code other} grant (S and IX
+     * join to SIX, S and U to U). U never meets IX or SIX in practice (U is for
+     * keys, the intentions for tables); if it did, SIX is the least mode that
+     * excludes everything either excludes.
+     */
     public Mode join(Mode other) {
       if (this == other) {
         return this;
       }
       if (this == X || other == X) {
         return X;
+      }
+      if (this == U || other == U) {
+        Mode rest = this == U ? other : this;
+        return rest == IS || rest == S ? U : SIX;
       }
       if (this == SIX || other == SIX || (this == S && other == IX) || (this == IX && other == S)) {
         return SIX;
@@ -89,7 +109,7 @@ public final class LockManager<O> {
       return join(other) == this;
     }
 
-    /** The intention mode a key lock of this mode implies on its table. */
+    /** The intention mode a key lock of this mode implies on its table (IX for U: it is about to write). */
     Mode intention() {
       return this == IS || this == S ? IS : IX;
     }

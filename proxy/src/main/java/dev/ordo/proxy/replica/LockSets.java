@@ -4,6 +4,7 @@ import dev.ordo.proxy.replica.LockManager.Mode;
 import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.sql.KeyLocks;
+import dev.ordo.proxy.sql.TableKeys;
 import dev.ordo.proxy.txn.TxnEntry;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,7 +20,9 @@ import java.util.Set;
  *
  * <p>A statement that pins keys ({@link KeyLocks}) locks those keys — S for
  * reads, X for writes and {@code FOR UPDATE} — and, through them, the intention
- * lock on its table; a write so locked also reads its foreign-key parents (S on
+ * lock on its table (a read inside an interactive read-write transaction, a
+ * {@link TxnEntry.Kind#STMT} entry, takes U instead of S: see
+ * {@link LockManager.Mode}); a write so locked also reads its foreign-key parents (S on
  * each parent table), and an insert draws from its table's default sequences (X).
  * It takes no lock on foreign-key children: an insert has none, an update that
  * changes no unique column cannot reach them, and a delete from a table that has
@@ -53,14 +56,18 @@ final class LockSets {
         a.sequences().forEach(q -> add(set, Catalog.sequence(q), Mode.X));
         continue;
       }
-      if (!addKeys(set, s, a, catalog)) {
+      if (!addKeys(set, s, a, catalog, e.kind() == TxnEntry.Kind.STMT)) {
         for (String r : a.tablesRead()) {
-          if (!addTable(set, Catalog.qualify(r), Mode.S, catalog)) {
+          if (!addTable(set, Catalog.qualify(r), Mode.S, catalog, Map.of())) {
             return global();
           }
         }
+        // An insert that leaves its key to the database locks its table, but the parent rows its foreign keys
+        // check can still be locked one by one.
+        Map<String, Set<String>> parentKeys = a.kind() == Analysis.Kind.WRITE && a.tablesWritten().size() == 1
+            ? keys.parentKeys(s.sql(), s.params(), catalog, catalog) : null;
         for (String w : a.tablesWritten()) {
-          if (!addTable(set, Catalog.qualify(w), Mode.X, catalog)) {
+          if (!addTable(set, Catalog.qualify(w), Mode.X, catalog, parentKeys == null ? Map.of() : parentKeys)) {
             return global();
           }
         }
@@ -88,9 +95,11 @@ final class LockSets {
 
   /**
    * Adds the key locks of a statement that pins keys of a single base table and
-   * returns true; returns false (nothing added) when it must lock tables.
+   * returns true; returns false (nothing added) when it must lock tables. A read
+   * in an interactive read-write transaction ({@code readWrite}) takes U, not S.
    */
-  private boolean addKeys(Map<String, Mode> set, TxnEntry.Statement s, Analysis a, Catalog catalog) {
+  private boolean addKeys(Map<String, Mode> set, TxnEntry.Statement s, Analysis a, Catalog catalog,
+      boolean readWrite) {
     if (a.kind() != Analysis.Kind.READ && a.kind() != Analysis.Kind.WRITE) {
       return false;
     }
@@ -110,14 +119,22 @@ final class LockSets {
     if (plan.kind() == KeyLocks.Kind.DELETE && !catalog.childrenOf(table).isEmpty()) {
       return false; // cascades and the children's foreign-key checks: whole tables
     }
-    Mode mode = plan.write() ? Mode.X : Mode.S;
+    // A key read inside a read-write transaction takes U: the transaction may update the row next, and two
+    // that both held S would deadlock when both upgrade to X; with U the second waits at the read instead.
+    Mode mode = plan.write() ? Mode.X : readWrite ? Mode.U : Mode.S;
     add(set, table, mode.intention());
     for (String k : plan.keys()) {
       add(set, LockManager.key(table, k), mode);
     }
-    if (changes) {
+    if (plan.kind() == KeyLocks.Kind.INSERT) {
+      addParents(set, table, catalog, keys.parentKeys(s.sql(), s.params(), catalog, catalog));
+    } else if (plan.kind() == KeyLocks.Kind.UPDATE) {
+      // Only an update that sets a referencing column checks the parent; it locks the parent table.
+      TableKeys k = catalog.keys(table);
       for (String p : catalog.parentsOf(table)) {
-        add(set, p, Mode.S);
+        if (k == null || setsReference(k, p, plan.columnsSet()) || !references(k, p)) {
+          add(set, p, Mode.S);
+        }
       }
     }
     if (plan.kind() == KeyLocks.Kind.INSERT) {
@@ -126,6 +143,39 @@ final class LockSets {
       }
     }
     return true;
+  }
+
+  /**
+   * The foreign-key checks of an insert into {@code table}: S on the parent rows in {@code parentKeys} (and IS on
+   * their tables), S on every other parent table. {@code parentKeys} null or without a parent: lock it whole.
+   */
+  private static void addParents(Map<String, Mode> set, String table, Catalog catalog,
+      Map<String, Set<String>> parentKeys) {
+    TableKeys k = catalog.keys(table);
+    for (String p : catalog.parentsOf(table)) {
+      Set<String> rows = parentKeys == null || k == null || !references(k, p) ? null : parentKeys.get(p);
+      if (rows == null) {
+        add(set, p, Mode.S);
+        continue;
+      }
+      if (!rows.isEmpty()) {
+        add(set, p, Mode.IS);
+      }
+      for (String row : rows) {
+        add(set, LockManager.key(p, row), Mode.S);
+      }
+    }
+  }
+
+  /** Whether Ordo knows, column by column, a foreign key of {@code k}'s table that references {@code parent}. */
+  private static boolean references(TableKeys k, String parent) {
+    return k.foreignKeys().stream().anyMatch(fk -> fk.parent().equals(parent));
+  }
+
+  /** Whether {@code columnsSet} has a column of a foreign key of {@code k}'s table that references {@code parent}. */
+  private static boolean setsReference(TableKeys k, String parent, Set<String> columnsSet) {
+    return k.foreignKeys().stream()
+        .anyMatch(fk -> fk.parent().equals(parent) && fk.columns().stream().anyMatch(columnsSet::contains));
   }
 
   private static boolean only(String table, Set<String> names) {
@@ -144,7 +194,8 @@ final class LockSets {
    * table locks: returns false and the caller takes the global lock. A name
    * that is no relation at all is locked as it is.
    */
-  private static boolean addTable(Map<String, Mode> set, String table, Mode mode, Catalog catalog) {
+  private static boolean addTable(Map<String, Mode> set, String table, Mode mode, Catalog catalog,
+      Map<String, Set<String>> parentKeys) {
     if (Catalog.isSystem(table) || catalog.isOtherRelation(table)
         || (mode == Mode.X && catalog.hasTriggers(table))) {
       return false;
@@ -166,8 +217,12 @@ final class LockSets {
       }
       add(set, t, mode);
       if (mode == Mode.X && closed.add(t)) {
-        for (String p : catalog.parentsOf(t)) {
-          add(set, p, Mode.S);
+        if (t.equals(table) && !parentKeys.isEmpty()) {
+          addParents(set, t, catalog, parentKeys);
+        } else {
+          for (String p : catalog.parentsOf(t)) {
+            add(set, p, Mode.S);
+          }
         }
         for (String seq : catalog.defaultSequencesOf(t)) {
           add(set, seq, Mode.X);

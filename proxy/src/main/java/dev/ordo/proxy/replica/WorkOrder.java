@@ -48,6 +48,7 @@ final class WorkOrder {
       List<Map.Entry<Mode, CompletableFuture<?>>> releases = since.computeIfAbsent(r, k -> new ArrayList<>());
       if (m == Mode.X) {
         // Only X stands for the releases before it: it conflicts with every mode, so it waited for them all.
+        // (U does not: it did not wait for S before it, which an X after it must still wait for.)
         releases.clear();
       } else {
         releases.removeIf(e -> e.getValue().isDone());

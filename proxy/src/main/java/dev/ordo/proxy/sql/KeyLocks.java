@@ -57,6 +57,8 @@ public final class KeyLocks {
   private static final int CACHE_LIMIT = 10_000;
   /** More keys than this in one statement: lock the table (a lock per key would cost more than it saves). */
   static final int MAX_KEYS = 1_000;
+  /** The canonical text of SQL NULL in a key. */
+  private static final String NULL_KEY = "n;";
 
   /** What kind of statement a plan is for. */
   public enum Kind { SELECT, UPDATE, DELETE, INSERT }
@@ -69,10 +71,12 @@ public final class KeyLocks {
    * @param write whether the keys are locked exclusively (writes, {@code FOR UPDATE}) or shared (reads)
    * @param keys the keys' canonical texts (for {@link dev.ordo.proxy.replica.LockManager#key}); may be empty for an
    *     insert into a table without unique keys
+   * @param columnsSet the columns (upper-cased) an {@code UPDATE} sets; empty for other statements
    */
-  public record Plan(String table, Kind kind, boolean write, Set<String> keys) {
+  public record Plan(String table, Kind kind, boolean write, Set<String> keys, Set<String> columnsSet) {
     public Plan {
       keys = Set.copyOf(keys);
+      columnsSet = Set.copyOf(columnsSet);
     }
   }
 
@@ -107,6 +111,19 @@ public final class KeyLocks {
    * statement must lock whole tables.
    */
   public Plan plan(String sql, List<Object> params, TableKeys.Lookup keys, TableSchema.Lookup schema) {
+    Template t = template(sql);
+    if (t == NONE) {
+      return null;
+    }
+    TableKeys k = keys.keys(t.table());
+    if (k == null) {
+      return null;
+    }
+    Set<String> out = t.kind() == Kind.INSERT ? insertKeys(t, params, k, schema) : rowKeys(t, params, k);
+    return out == null ? null : new Plan(t.table(), t.kind(), t.write(), out, t.columnsSet());
+  }
+
+  private Template template(String sql) {
     Template t = cache.get(sql);
     if (t == null) {
       SqlNode node = parser.apply(sql);
@@ -116,15 +133,89 @@ public final class KeyLocks {
       }
       cache.put(sql, t);
     }
-    if (t == NONE) {
+    return t;
+  }
+
+  /**
+   * The parent rows the foreign-key checks of an {@code INSERT … VALUES} read, so that it can lock those rows
+   * (shared) instead of the parent tables: parent table ({@link TableKeys.ForeignKey#parent}) → the keys, in
+   * the canonical text of the parent's unique key the foreign key references (the text an insert into the parent
+   * locks, and the parent's own keyed statements when it is the row key). A parent maps to null when some row's
+   * reference is not known as plain values (a default, an expression, a value Ordo does not normalise): lock the
+   * parent table. A row whose reference has a NULL is checked against nothing and locks nothing (MATCH SIMPLE).
+   * Returns null for any other statement, or when {@code keys} does not know the table.
+   */
+  public Map<String, Set<String>> parentKeys(String sql, List<Object> params, TableKeys.Lookup keys,
+      TableSchema.Lookup schema) {
+    Template t = template(sql);
+    if (t == NONE || t.kind() != Kind.INSERT) {
       return null;
     }
     TableKeys k = keys.keys(t.table());
-    if (k == null) {
+    List<String> columns = k == null ? null : insertColumns(t, schema);
+    if (columns == null) {
       return null;
     }
-    Set<String> out = t.kind() == Kind.INSERT ? insertKeys(t, params, k, schema) : rowKeys(t, params, k);
-    return out == null ? null : new Plan(t.table(), t.kind(), t.write(), out);
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (TableKeys.ForeignKey fk : k.foreignKeys()) {
+      if (out.containsKey(fk.parent()) && out.get(fk.parent()) == null) {
+        continue;
+      }
+      Set<String> found = referencedKeys(fk, t, columns, params, k, keys);
+      if (found == null) {
+        out.put(fk.parent(), null);
+      } else {
+        out.computeIfAbsent(fk.parent(), p -> new LinkedHashSet<>()).addAll(found);
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> referencedKeys(TableKeys.ForeignKey fk, Template t, List<String> columns,
+      List<Object> params, TableKeys child, TableKeys.Lookup keys) {
+    TableKeys parent = keys.keys(fk.parent());
+    List<String> unique = fk.parentColumns().stream().sorted().toList();
+    if (parent == null || parent.opaque() || !parent.uniqueKeys().contains(unique)) {
+      return null;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (List<Value> row : t.rows()) {
+      if (row.size() != columns.size()) {
+        return null;
+      }
+      StringBuilder key = new StringBuilder(String.join(",", unique)).append('=');
+      boolean hasNull = false;
+      for (String pc : unique) {
+        String cc = fk.columns().get(fk.parentColumns().indexOf(pc));
+        int i = columns.indexOf(cc);
+        TableKeys.KeyType type = parent.types().get(pc);
+        if (i < 0 || type == null || type != child.types().get(cc)) {
+          return null; // a default decides, or the two sides may compare otherwise than Ordo normalises
+        }
+        String e = encode(row.get(i), params, type);
+        if (e == null) {
+          return null;
+        }
+        hasNull |= e.equals(NULL_KEY);
+        key.append(e);
+      }
+      if (!hasNull) {
+        out.add(key.toString());
+      }
+      if (out.size() > MAX_KEYS) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** The columns an insert's rows give, in order: its column list, or else every column of the table. */
+  private static List<String> insertColumns(Template t, TableSchema.Lookup schema) {
+    if (t.insertColumns() != null) {
+      return t.insertColumns();
+    }
+    TableSchema s = schema.table(t.table());
+    return s == null ? null : s.columns().stream().map(c -> c.name().toUpperCase(Locale.ROOT)).toList();
   }
 
   // ---- binding: parameters and catalog ----
@@ -189,13 +280,9 @@ public final class KeyLocks {
     if (k.opaque()) {
       return null;
     }
-    List<String> columns = t.insertColumns();
+    List<String> columns = insertColumns(t, schema);
     if (columns == null) {
-      TableSchema s = schema.table(t.table());
-      if (s == null) {
-        return null;
-      }
-      columns = s.columns().stream().map(c -> c.name().toUpperCase(Locale.ROOT)).toList();
+      return null;
     }
     Set<String> out = new LinkedHashSet<>();
     for (List<Value> row : t.rows()) {
@@ -247,7 +334,7 @@ public final class KeyLocks {
   /** See {@link #encode}. */
   static String encodeValue(Object value, TableKeys.KeyType type) {
     if (value == null) {
-      return "n;";
+      return NULL_KEY;
     }
     switch (type) {
       case INTEGER -> {

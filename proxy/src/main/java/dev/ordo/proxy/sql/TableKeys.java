@@ -17,13 +17,40 @@ import java.util.Map;
  * @param opaque whether the table has uniqueness Ordo cannot see as plain column values (a unique index on
  *     expressions or with a predicate, an exclusion constraint, columns whose names differ only in case): every
  *     write of it locks the whole table
+ * @param foreignKeys the table's foreign keys, column by column, so that an insert can lock the parent rows it
+ *     checks instead of the parent tables
  */
 public record TableKeys(List<String> rowKey, List<List<String>> uniqueKeys, Map<String, KeyType> types,
-    boolean opaque) {
+    boolean opaque, List<ForeignKey> foreignKeys) {
   public TableKeys {
     rowKey = List.copyOf(rowKey);
     uniqueKeys = uniqueKeys.stream().map(List::copyOf).toList();
     types = Map.copyOf(types);
+    foreignKeys = List.copyOf(foreignKeys);
+  }
+
+  /** A table without foreign keys. */
+  public TableKeys(List<String> rowKey, List<List<String>> uniqueKeys, Map<String, KeyType> types, boolean opaque) {
+    this(rowKey, uniqueKeys, types, opaque, List.of());
+  }
+
+  /**
+   * One foreign key: {@code columns.get(i)} of this table references {@code parentColumns.get(i)} of
+   * {@code parent}.
+   *
+   * @param columns this table's columns (upper-cased), in the constraint's order
+   * @param parent the referenced table, {@code SCHEMA.TABLE} upper-cased as the catalog names it
+   * @param parentColumns the referenced columns (upper-cased), a unique key of the parent
+   */
+  public record ForeignKey(List<String> columns, String parent, List<String> parentColumns) {
+    public ForeignKey {
+      columns = List.copyOf(columns);
+      parentColumns = List.copyOf(parentColumns);
+      if (columns.size() != parentColumns.size() || columns.isEmpty()) {
+        throw new IllegalArgumentException("a foreign key pairs its columns with as many parent columns: "
+            + columns + " -> " + parent + parentColumns);
+      }
+    }
   }
 
   /** How the backend compares values of a key column, as far as Ordo normalises them. */

@@ -113,7 +113,7 @@ class LockManagerTest {
 
   @Test
   void theCompatibilityMatrixIsTheStandardOne() {
-    String[] rows = {"IS:IS,IX,S,SIX", "IX:IS,IX", "S:IS,S", "SIX:IS", "X:"};
+    String[] rows = {"IS:IS,IX,S,SIX,U", "IX:IS,IX", "S:IS,S,U", "SIX:IS", "U:IS,S", "X:"};
     for (String row : rows) {
       Mode m = Mode.valueOf(row.substring(0, row.indexOf(':')));
       List<String> ok = List.of(row.substring(row.indexOf(':') + 1).split(","));
@@ -126,6 +126,71 @@ class LockManagerTest {
     assertEquals(Mode.IX, Mode.IS.join(Mode.IX));
     assertEquals(Mode.X, Mode.SIX.join(Mode.IX).join(Mode.X));
     assertTrue(Mode.SIX.covers(Mode.S) && Mode.SIX.covers(Mode.IX) && !Mode.S.covers(Mode.IX));
+    assertEquals(Mode.U, Mode.S.join(Mode.U));
+    assertEquals(Mode.U, Mode.U.join(Mode.IS));
+    assertEquals(Mode.X, Mode.U.join(Mode.X));
+    assertTrue(Mode.U.covers(Mode.S) && !Mode.S.covers(Mode.U) && !Mode.U.covers(Mode.X) && Mode.X.covers(Mode.U));
+    for (Mode a : Mode.values()) {
+      for (Mode b : Mode.values()) {
+        Mode j = a.join(b);
+        assertEquals(j, b.join(a), "join is symmetric: " + a + ", " + b);
+        for (Mode o : Mode.values()) {
+          assertTrue(!a.conflicts(o) && !b.conflicts(o) || j.conflicts(o), a + " join " + b + " excludes " + o);
+        }
+      }
+    }
+  }
+
+  // ---- update (U) locks ----
+
+  @Test
+  void anUpdateLockSharesWithReadersButNotWithAnotherUpdateLock() {
+    assertEquals(Decision.GRANTED, lm.request("r", Map.of(k("1"), Mode.S), "read"));
+    assertEquals(Decision.GRANTED, lm.request("u1", Map.of(k("1"), Mode.U), "u1"));
+    assertEquals(Decision.GRANTED, lm.request("r2", Map.of(k("1"), Mode.S), "read-2"));
+    assertEquals(Decision.WAITING, lm.request("u2", Map.of(k("1"), Mode.U), "u2"));
+    assertEquals(Map.of(k("1"), Mode.U, "T", Mode.IX, LockManager.GLOBAL, Mode.S), lm.grantedLocks("u1"));
+    assertEquals(List.of(), lm.release("r"));
+    assertEquals(List.of(), lm.release("r2"));
+    assertEquals(List.of("u2"), lm.release("u1"));
+  }
+
+  @Test
+  void anUpgradeFromUpdateToExclusiveWaitsForTheReader() {
+    lm.request("r", Map.of(k("1"), Mode.S), "read");
+    lm.request("a", Map.of(k("1"), Mode.U), "a-read");
+    assertEquals(Decision.WAITING, lm.request("a", Map.of(k("1"), Mode.X), "a-write"));
+    assertEquals(List.of("a-write"), lm.release("r"));
+    assertEquals(Map.of(k("1"), Mode.X, "T", Mode.IX, LockManager.GLOBAL, Mode.S), lm.grantedLocks("a-write"));
+  }
+
+  @Test
+  void twoTransfersThroughOneKeyQueueAtTheReadInsteadOfDeadlocking() {
+    // Both read k1 and k2 then update them, in the same order: the second waits at its first read.
+    assertEquals(Decision.GRANTED, lm.request("a", Map.of(k("1"), Mode.U), "a-read-1"));
+    assertEquals(Decision.WAITING, lm.request("b", Map.of(k("1"), Mode.U), "b-read-1"));
+    assertEquals(Decision.GRANTED, lm.request("a", Map.of(k("2"), Mode.U), "a-read-2"));
+    assertEquals(Decision.GRANTED, lm.request("a", Map.of(k("1"), Mode.X), "a-write-1"));
+    assertEquals(Decision.GRANTED, lm.request("a", Map.of(k("2"), Mode.X), "a-write-2"));
+    assertEquals(List.of("b-read-1"), lm.release("a"));
+    assertEquals(Decision.GRANTED, lm.request("b", Map.of(k("2"), Mode.U), "b-read-2"));
+    assertEquals(Decision.GRANTED, lm.request("b", Map.of(k("1"), Mode.X), "b-write-1"));
+  }
+
+  @Test
+  void transfersInOppositeOrdersStillDeadlock() {
+    lm.request("a", Map.of(k("1"), Mode.U), "a-read-1");
+    lm.request("b", Map.of(k("2"), Mode.U), "b-read-2");
+    assertEquals(Decision.WAITING, lm.request("a", Map.of(k("2"), Mode.U), "a-read-2"));
+    assertEquals(Decision.DEADLOCK, lm.request("b", Map.of(k("1"), Mode.U), "b-read-1"));
+    assertEquals(List.of("a-read-2"), lm.release("b"));
+  }
+
+  @Test
+  void aTableScanWaitsForAnUpdateLockOnAKey() {
+    lm.request("u", Map.of(k("1"), Mode.U), "u"); // IX on T
+    assertEquals(Decision.WAITING, lm.request("scan", Map.of("T", Mode.S), "scan"));
+    assertEquals(List.of("scan"), lm.release("u"));
   }
 
   @Test

@@ -37,4 +37,19 @@ class WorkOrderTest {
     x.complete(null);
     assertTrue(reader.isDone(), "after X only X is waited for: it stood for what came before");
   }
+
+  @Test
+  void anUpdateLockDoesNotStandForTheSharedReleasesBeforeIt() {
+    WorkOrder order = new WorkOrder();
+    CompletableFuture<Void> s = new CompletableFuture<>();
+    CompletableFuture<Void> u = new CompletableFuture<>();
+    order.releasedWhen(Map.of("k", Mode.S), s);
+    assertTrue(order.after(Map.of("k", Mode.U)).isDone(), "U does not wait for S");
+    order.releasedWhen(Map.of("k", Mode.U), u);
+    CompletableFuture<Void> x = order.after(Map.of("k", Mode.X));
+    u.complete(null);
+    assertFalse(x.isDone(), "X still waits for the S before the U");
+    s.complete(null);
+    assertTrue(x.isDone());
+  }
 }

@@ -53,7 +53,7 @@ class KeyLocksTest {
   @Test
   void anUpdateByPrimaryKeyLocksThatKey() {
     KeyLocks.Plan p = plan("UPDATE accounts SET abalance = abalance + ? WHERE aid = ?", 5, 42);
-    assertEquals(new KeyLocks.Plan("ACCOUNTS", KeyLocks.Kind.UPDATE, true, Set.of("AID=i42;")), p);
+    assertEquals(new KeyLocks.Plan("ACCOUNTS", KeyLocks.Kind.UPDATE, true, Set.of("AID=i42;"), Set.of("ABALANCE")), p);
     assertEquals(Set.of("AID=i43;"), keys("UPDATE accounts SET abalance = abalance + ? WHERE aid = ?", 5, 43));
   }
 
@@ -134,7 +134,7 @@ class KeyLocksTest {
   @Test
   void insertsIntoTablesWithoutKeysTakeOnlyTheIntentionLock() {
     KeyLocks.Plan p = plan("INSERT INTO history (tid, delta) VALUES (?, ?)", 1, 2);
-    assertEquals(new KeyLocks.Plan("HISTORY", KeyLocks.Kind.INSERT, true, Set.of()), p);
+    assertEquals(new KeyLocks.Plan("HISTORY", KeyLocks.Kind.INSERT, true, Set.of(), Set.of()), p);
     assertNull(plan("UPDATE history SET delta = 0 WHERE tid = 1"), "no row key");
   }
 
@@ -147,7 +147,7 @@ class KeyLocksTest {
   @Test
   void lockingReadsLockTheirKeysExclusively() {
     KeyLocks.Plan p = plan("SELECT * FROM accounts WHERE aid = ? FOR UPDATE", 3);
-    assertEquals(new KeyLocks.Plan("ACCOUNTS", KeyLocks.Kind.SELECT, true, Set.of("AID=i3;")), p);
+    assertEquals(new KeyLocks.Plan("ACCOUNTS", KeyLocks.Kind.SELECT, true, Set.of("AID=i3;"), Set.of()), p);
     assertFalse(plan("SELECT * FROM accounts WHERE aid = 3 FOR SHARE").write());
     assertNull(plan("SELECT * FROM accounts WHERE aid = 3 FOR UPDATE NOWAIT"));
     assertNull(plan("SELECT * FROM accounts WHERE aid = 3 FOR UPDATE SKIP LOCKED"));
