@@ -40,47 +40,82 @@ final class Connector {
     LOG.log(System.Logger.Level.DEBUG, "ordo: connecting to {0} database {1} as {2} (connectTimeout={3} ms,"
         + " socketTimeout={4} ms, loginTimeout={5} s, properties {6})", url.nodes(), url.database(), hello.user(),
         connectMillis, socketMillis, loginSeconds, hello.properties().keySet());
+    String target = OrdoProperty.TARGET_SERVER_TYPE.get(props);
+    boolean wantsLeader = switch (target) {
+      case "any" -> false;
+      case "primary", "preferPrimary" -> true;
+      default -> throw SqlExceptions.create(SqlState.UNABLE_TO_CONNECT, "targetServerType=" + target
+          + " is not one of any, primary or preferPrimary");
+    };
+    boolean onlyLeader = target.equals("primary");
     List<String> failures = new ArrayList<>();
     Response.Error refusal = null;
-    for (HostPort node : url.nodes()) {
-      long remainingMillis = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
-      if (remainingMillis <= 0) {
-        failures.add(node + " (not tried: loginTimeout of " + loginSeconds + " s expired)");
-        continue;
-      }
-      int timeout = (int) Math.min(connectMillis > 0 ? connectMillis : Integer.MAX_VALUE, remainingMillis);
-      if (timeout == Integer.MAX_VALUE) {
-        timeout = 0;
-      }
-      Channel channel = null;
-      try {
-        channel = Channel.open(node, timeout);
-        Response r = channel.handshake(hello, timeout);
-        if (r instanceof Response.HelloOk ok) {
-          channel.setNetworkTimeout(socketMillis);
-          LOG.log(System.Logger.Level.DEBUG, "ordo: connected to {0} (node {1}, server {2}, backend {3})",
-              node, ok.nodeId(), ok.serverVersion(), ok.backend());
-          return new OrdoConnection(url, props, channel, ok);
+    OrdoConnection fallback = null; // the first node that accepted but does not lead (preferPrimary)
+    try {
+      for (HostPort node : url.nodes()) {
+        long remainingMillis = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
+            : (deadline - System.nanoTime()) / 1_000_000;
+        if (remainingMillis <= 0) {
+          failures.add(node + " (not tried: loginTimeout of " + loginSeconds + " s expired)");
+          continue;
         }
-        channel.abort("refused the session");
-        if (!(r instanceof Response.Error e)) {
-          throw new ProtocolException("expected HelloOk or Error in answer to Hello, got "
-              + r.getClass().getSimpleName());
+        int timeout = (int) Math.min(connectMillis > 0 ? connectMillis : Integer.MAX_VALUE, remainingMillis);
+        if (timeout == Integer.MAX_VALUE) {
+          timeout = 0;
         }
-        if (!isNodeUnavailable(e.sqlState())) {
-          throw SqlExceptions.create(e.sqlState(), e.message(), e.vendorCode(), null);
+        Channel channel = null;
+        try {
+          channel = Channel.open(node, timeout);
+          Response r = channel.handshake(hello, timeout);
+          if (r instanceof Response.HelloOk ok) {
+            channel.setNetworkTimeout(socketMillis);
+            LOG.log(System.Logger.Level.DEBUG, "ordo: connected to {0} (node {1}, server {2}, backend {3},"
+                + " leads the log: {4})", node, ok.nodeId(), ok.serverVersion(), ok.backend(), ok.leads());
+            OrdoConnection c = new OrdoConnection(url, props, channel, ok);
+            if (!wantsLeader || ok.leads() || url.nodes().size() == 1) {
+              if (fallback != null) {
+                fallback.close();
+                fallback = null;
+              }
+              return c;
+            }
+            failures.add(node + " (node " + ok.nodeId() + " does not lead the log)");
+            if (onlyLeader || fallback != null) {
+              c.close();
+            } else {
+              fallback = c;
+            }
+            continue;
+          }
+          channel.abort("refused the session");
+          if (!(r instanceof Response.Error e)) {
+            throw new ProtocolException("expected HelloOk or Error in answer to Hello, got "
+                + r.getClass().getSimpleName());
+          }
+          if (!isNodeUnavailable(e.sqlState())) {
+            throw SqlExceptions.create(e.sqlState(), e.message(), e.vendorCode(), null);
+          }
+          failures.add(node + " (" + e.message() + ")");
+          refusal = e;
+        } catch (ProtocolException e) {
+          closeQuietly(channel);
+          failures.add(node + " (answered with bytes that are not the Ordo protocol; is this an Ordo node? "
+              + e.getMessage() + ")");
+        } catch (IOException e) {
+          closeQuietly(channel);
+          failures.add(node + " (" + Channel.describe(e, timeout) + ")");
         }
-        failures.add(node + " (" + e.message() + ")");
-        refusal = e;
-      } catch (ProtocolException e) {
-        closeQuietly(channel);
-        failures.add(node + " (answered with bytes that are not the Ordo protocol; is this an Ordo node? "
-            + e.getMessage() + ")");
-      } catch (IOException e) {
-        closeQuietly(channel);
-        failures.add(node + " (" + Channel.describe(e, timeout) + ")");
+        LOG.log(System.Logger.Level.DEBUG, "ordo: could not connect to {0}", failures.get(failures.size() - 1));
       }
-      LOG.log(System.Logger.Level.DEBUG, "ordo: could not connect to {0}", failures.get(failures.size() - 1));
+      if (fallback != null) { // preferPrimary, and no listed node leads the log now (an election, or unreachable)
+        OrdoConnection c = fallback;
+        fallback = null;
+        return c;
+      }
+    } finally {
+      if (fallback != null) {
+        fallback.close();
+      }
     }
     String message = (failures.size() == 1
         ? "Could not connect to Ordo at " + failures.get(0)

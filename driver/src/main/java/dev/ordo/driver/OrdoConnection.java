@@ -41,7 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
  * exception that reported it says whether the statement in flight may have
  * taken effect (08007) or not (08006).
  */
-final class OrdoConnection implements Connection {
+public final class OrdoConnection implements Connection {
   private final OrdoUrl url;
   private final Properties props;
   private final Channel channel;
@@ -463,6 +463,19 @@ final class OrdoConnection implements Connection {
    * The schema unqualified names resolve to on the replicas (H2: PUBLIC),
    * asked of the node once; null from a node that cannot say.
    */
+  /** The id of the node this connection talks to, as it gave it in the handshake. */
+  public String nodeId() {
+    return hello.nodeId();
+  }
+
+  /**
+   * Whether that node's peer led the log when this connection was opened (see the {@code targetServerType}
+   * property): a leading node's writes reach the log without another network hop.
+   */
+  public boolean ledLogAtConnect() {
+    return hello.leads();
+  }
+
   @Override
   public String getSchema() throws SQLException {
     checkOpen();

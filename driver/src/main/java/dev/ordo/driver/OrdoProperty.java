@@ -29,6 +29,14 @@ public enum OrdoProperty {
   LOGIN_TIMEOUT("loginTimeout", "0",
       "Seconds for the whole connection attempt over all listed nodes; 0 uses DriverManager.getLoginTimeout()"
           + " (where 0 means no limit)."),
+  /**
+   * Which listed node to connect to: {@code preferPrimary} (the node whose log peer leads, else the first that
+   * accepts), {@code primary} (only a leading node) or {@code any} (the first that accepts), as pgjdbc's property.
+   */
+  TARGET_SERVER_TYPE("targetServerType", "preferPrimary",
+      "Which listed node to connect to: preferPrimary (the node that leads the log, else the first that accepts;"
+          + " a leader's writes skip a network hop), primary (only the leading node) or any (the first that"
+          + " accepts)."),
   /** Name of the application, shown in the node's session list and logs. */
   APPLICATION_NAME("applicationName", null, "Name of the application, shown in the node's session list and logs.");
 

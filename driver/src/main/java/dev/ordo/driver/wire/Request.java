@@ -18,7 +18,7 @@ public sealed interface Request {
   /** "ORDO" in ASCII: the first four bytes of the first message's body. */
   int MAGIC = 0x4F52444F;
   /** The protocol version this driver speaks. */
-  short VERSION = 1;
+  short VERSION = 2;
 
   byte T_HELLO = 0x01;
   byte T_EXECUTE = 0x10;

@@ -16,13 +16,14 @@ public sealed interface Response {
   void write(DataOutput out) throws IOException;
 
   /** The session is open. */
-  record HelloOk(String serverVersion, String nodeId, String backend) implements Response {
+  record HelloOk(String serverVersion, String nodeId, String backend, boolean leads) implements Response {
     @Override
     public void write(DataOutput out) throws IOException {
       out.writeByte(T_HELLO_OK);
       Values.writeString(out, serverVersion);
       Values.writeString(out, nodeId);
       Values.writeString(out, backend);
+      out.writeBoolean(leads);
     }
   }
 
@@ -103,7 +104,7 @@ public sealed interface Response {
     byte type = in.readByte();
     switch (type) {
       case T_HELLO_OK:
-        return new HelloOk(Values.readString(in), Values.readString(in), Values.readString(in));
+        return new HelloOk(Values.readString(in), Values.readString(in), Values.readString(in), in.readBoolean());
       case T_ROWS:
         return new Rows(ResultData.read(in));
       case T_UPDATE: {

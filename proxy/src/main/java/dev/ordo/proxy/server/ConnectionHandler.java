@@ -153,7 +153,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
     session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout, settings.backend(),
         settings.database());
     log.debug("{}: opened for {} from {}", sessionId, h.user(), ctx.channel().remoteAddress());
-    ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend()));
+    ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend(),
+        coordinator.leadsLog()));
   }
 
   private boolean passwordMatches(String given) {

@@ -596,6 +596,12 @@ public final class Coordinator implements ResultSink {
   }
 
   /** One phrase per replica: name, state, applied index, last problem. */
+  /** Whether this node's peer leads the log now (a driver told so prefers this node: its appends skip a hop). */
+  public boolean leadsLog() {
+    String leader = sequencer.leaderId();
+    return leader != null && leader.equals(sequencer.peerId());
+  }
+
   public String describeReplicas() {
     return replicas.stream()
         .map(r -> r.name() + " " + r.state() + " at " + r.appliedIndex()
