@@ -256,20 +256,25 @@ public final class RatisSequencer implements Sequencer {
   }
 
   /**
-   * Sends one batch. While this peer leads, the request goes straight to its own Raft server, which saves
-   * the client's two trips over the loopback: about 40 % of an append with one peer (0.45 instead of 0.75 ms
-   * at p50 here). If that attempt fails (this peer stopped leading, or is not ready yet), the same request,
-   * with the same client id and call id, is sent on to the leader by {@link #resend}, so the retry cache
-   * counts it once however often it is sent. Otherwise the write client sends it as before.
+   * Sends one batch. While this peer leads (or no leader is known yet), the request goes straight to its own
+   * Raft server, which saves the client's two trips over the loopback: about 40 % of an append with one peer
+   * (0.45 instead of 0.75 ms at p50 here). If that attempt fails (this peer stopped leading, or is not ready
+   * yet), the same request, with the same client id and call id, is sent on to the leader by {@link #resend},
+   * so the retry cache counts it once however often it is sent. When another peer is known to lead, the write
+   * client sends it as before.
    */
   private CompletableFuture<Long> sendBatch(byte[] batch) {
     java.time.Instant now = java.time.Instant.now();
     BatchCodec.stampTime(batch, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
-    if (!division.getInfo().isLeader()) {
+    RaftPeerId leader = division.getInfo().getLeaderId();
+    if (!division.getInfo().isLeader() && leader != null && !leader.equals(server.getId())) {
       return writeClient.async().send(message)
           .handle((reply, error) -> successful("append", reply, error).getLogIndex());
     }
+    // This peer leads, or no leader is known yet (at start, during an election): this peer's own server answers
+    // at once (NotLeader, LeaderNotReady) and the attempts go on to the leader once one is known. (The write
+    // client's ordered requests sent before the first election were seen never to complete.)
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(localClientId).setServerId(server.getId()).setGroupId(division.getGroup().getGroupId())
         .setCallId(CallId.getAndIncrement()).setMessage(message)
