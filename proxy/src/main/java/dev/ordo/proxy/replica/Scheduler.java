@@ -1,6 +1,7 @@
 package dev.ordo.proxy.replica;
 
 import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.proxy.replica.LockManager.Decision;
 import dev.ordo.proxy.replica.LockManager.Mode;
 import dev.ordo.proxy.sql.Analysis;
@@ -133,6 +134,8 @@ final class Scheduler {
     return catalog;
   }
   private long currentIndex;
+  /** Guards the logical layer against {@link #coveredRead}, which sessions call from their own threads. */
+  private final Object logical = new Object();
   /** Where checkpoint reports go. */
   private final DigestSink digests;
   /** Where this replica's stage times go (lock wait, hand-off, execution, bookkeeping). */
@@ -190,14 +193,99 @@ final class Scheduler {
    */
   void process(TxnEntry e, LogPosition pos, long term, boolean ordered) throws ReplicaFault {
     checkFault();
-    currentIndex = pos.index();
-    dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
-    while (!released.isEmpty()) {
-      List<Op> granted = new ArrayList<>(released);
-      released.clear();
-      for (Op op : granted) {
-        runGranted(op);
+    synchronized (logical) {
+      currentIndex = pos.index();
+      dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
+      while (!released.isEmpty()) {
+        List<Op> granted = new ArrayList<>(released);
+        released.clear();
+        for (Op op : granted) {
+          runGranted(op);
+        }
       }
+    }
+  }
+
+  /**
+   * Runs a read of interactive transaction {@code txn} on this replica alone, with no log entry, when the
+   * transaction already holds every lock the read would ask for (an UPDATE's X on a row covers a later SELECT
+   * of it): no other transaction can change what it reads until the transaction ends, so the answer is the one
+   * the read would give at its place in the log. It runs on the transaction's backend connection after the
+   * transaction's earlier work on this replica; it is not part of the outcomes the replicas compare (the other
+   * replicas do not run it). On PostgreSQL it runs inside a savepoint, so that a failure leaves the backend
+   * transaction as the other replicas have it.
+   *
+   * @param lastIndex the log index of the transaction's last entry: this replica must have processed it
+   * @return the read's future, which completes with null when the read failed or could not run (the caller
+   *     then sends it through the log, which answers it alike on every replica); or null when it does not
+   *     qualify
+   */
+  CompletableFuture<Outcome.Done> coveredRead(String txn, TxnEntry.Statement statement, long lastIndex) {
+    synchronized (logical) {
+      if (fault.get() != null || currentIndex < lastIndex) {
+        return null;
+      }
+      Txn t = open.get(txn);
+      if (t == null || t.replay || t.blocked || t.waiting != null || !t.queued.isEmpty()) {
+        return null;
+      }
+      Analysis a = analyzer.analyze(statement.sql());
+      if (a.kind() != Analysis.Kind.READ || !a.parsed() || a.globalLock() || a.advisoryLock()
+          || !a.sequences().isEmpty() || !a.tablesWritten().isEmpty()) {
+        return null;
+      }
+      TxnEntry e = new TxnEntry(TxnEntry.Kind.STMT, t.first.origin(), t.first.incarnation(), 0, txn, false,
+          t.first.timestampMicros(), false, KeyRequest.NONE, List.of(statement));
+      Map<String, Mode> wanted = lockSet(e);
+      Map<String, Mode> have = held.get(t.id);
+      if (have == null || wanted.isEmpty() || wanted.containsKey(LockManager.GLOBAL)) {
+        return null;
+      }
+      for (Map.Entry<String, Mode> w : wanted.entrySet()) {
+        Mode h = have.get(w.getKey());
+        if (h == null || !h.covers(w.getValue())) {
+          return null;
+        }
+      }
+      CompletableFuture<Outcome.Done> result = new CompletableFuture<>();
+      CompletableFuture<Void> before = t.tail;
+      before.whenComplete((v, error) -> {
+        if (error != null) {
+          result.complete(null); // the transaction's work failed here: the replica recovers; the log decides
+        }
+      });
+      t.tail = before.thenRunAsync(() -> runCoveredRead(t, e, result), threads);
+      return result;
+    }
+  }
+
+  private void runCoveredRead(Txn t, TxnEntry e, CompletableFuture<Outcome.Done> result) {
+    if (t.failedState != null || t.conn == null || fault.get() != null) {
+      result.complete(null);
+      return;
+    }
+    java.sql.Savepoint savepoint = null;
+    try {
+      if (backend == Backend.POSTGRESQL) {
+        savepoint = t.conn.setSavepoint();
+      }
+      long executing = System.nanoTime();
+      Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
+          catalog);
+      stages.since(Stages.Stage.COVERED_READ, executing);
+      if (savepoint != null) {
+        t.conn.releaseSavepoint(savepoint);
+      }
+      result.complete(done);
+    } catch (EntryExecutor.StatementFailure | SQLException | RuntimeException failure) {
+      if (savepoint != null) {
+        try {
+          t.conn.rollback(savepoint);
+        } catch (SQLException broken) {
+          // The connection is gone: the transaction's next entry fails on it and the replica recovers.
+        }
+      }
+      result.complete(null);
     }
   }
 
@@ -242,7 +330,9 @@ final class Scheduler {
       closeQuietly(c);
     }
     live.clear();
-    open.clear();
+    synchronized (logical) {
+      open.clear();
+    }
     threads.shutdown();
   }
 

@@ -138,6 +138,13 @@ final class Transaction {
       id = coordinator.newTxnId();
       coordinator.opened(id);
     }
+    if (!begins && !batch && stmts.size() == 1 && keys.kind() == KeyRequest.Kind.NONE) {
+      // A read of rows this transaction has locked already needs no log entry (Coordinator#coveredRead).
+      Outcome.Done covered = coordinator.coveredRead(id, stmts.get(0));
+      if (covered != null) {
+        return answer.apply(covered, keys);
+      }
+    }
     Outcome o;
     try {
       o = coordinator.submit(TxnEntry.Kind.STMT, id, begins, batch, keys, stmts);

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,8 @@ public final class Coordinator implements ResultSink {
   private final Stages stages;
   /** Statements of interactive transactions are answered once ordered, before they are durable. */
   private final boolean early;
+  /** The log index of each open interactive transaction's last STMT entry (see {@link #coveredRead}). */
+  private final Map<String, Long> lastEntries = new ConcurrentHashMap<>();
   /** Per interactive transaction: its statements answered before they were durable, checked before it commits. */
   private final EarlyAnswers earlyAnswers;
 
@@ -157,6 +160,9 @@ public final class Coordinator implements ResultSink {
         }
         pos = append.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         stages.since(Stages.Stage.APPEND, appending);
+        if (kind == TxnEntry.Kind.STMT) {
+          lastEntries.put(txn, pos.index());
+        }
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
@@ -183,6 +189,37 @@ public final class Coordinator implements ResultSink {
     } finally {
       waiting.remove(id);
     }
+  }
+
+  /**
+   * Answers a read of interactive transaction {@code txn} from one local replica without a log entry, when the
+   * transaction already holds every lock the read asks for there ({@link Replica#coveredRead}); null when no
+   * replica can, and the read goes through the log as usual. Not with early execution: an early answer's
+   * position may still be lost.
+   */
+  public Outcome.Done coveredRead(String txn, TxnEntry.Statement statement) {
+    Long last = lastEntries.get(txn);
+    if (early || last == null) {
+      return null;
+    }
+    for (Replica r : replicas) {
+      if (fenced(r.name())) {
+        continue;
+      }
+      CompletableFuture<Outcome.Done> f = r.coveredRead(txn, statement, last);
+      if (f == null) {
+        continue;
+      }
+      try {
+        return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (ExecutionException | TimeoutException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**
@@ -494,6 +531,7 @@ public final class Coordinator implements ResultSink {
 
   /** A session's interactive transaction ended (or was given up). */
   public void closed(String txn) {
+    lastEntries.remove(txn);
     localOpen.remove(txn);
     earlyAnswers.forget(txn);
   }

@@ -46,7 +46,9 @@ public final class Stages {
     /** An autocommit read: until a local replica has applied the read index. */
     READ_WAIT("read: replica reaches the read index"),
     /** An autocommit read: the query on the replica, results materialised. */
-    READ("read: query on the replica");
+    READ("read: query on the replica"),
+    /** A read inside a read-write transaction whose locks it already held: the query on one replica, no log. */
+    COVERED_READ("covered read in a transaction (no log)");
 
     private final String label;
 
