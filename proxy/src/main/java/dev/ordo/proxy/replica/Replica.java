@@ -141,12 +141,12 @@ public final class Replica implements AutoCloseable {
   /**
    * A read of interactive transaction {@code txn} covered by the locks it holds, run on this replica alone (see
    * {@link Scheduler#coveredRead}), or null when this replica cannot serve it (not healthy, not yet at the
-   * transaction's last entry {@code lastIndex}, or the read does not qualify).
+   * transaction's last entry {@code last}, or the read does not qualify).
    */
   public java.util.concurrent.CompletableFuture<dev.ordo.proxy.txn.Outcome.Done> coveredRead(String txn,
-      dev.ordo.proxy.txn.TxnEntry.Statement statement, long lastIndex) {
+      dev.ordo.proxy.txn.TxnEntry.Statement statement, LogPosition last) {
     Scheduler s = scheduler;
-    return s == null || !isHealthy() ? null : s.coveredRead(txn, statement, lastIndex);
+    return s == null || !isHealthy() ? null : s.coveredRead(txn, statement, last);
   }
 
   /** Whether this replica may serve reads and answer clients. */

@@ -134,6 +134,8 @@ final class Scheduler {
     return catalog;
   }
   private long currentIndex;
+  /** The position of the entry processed last (logical layer). */
+  private LogPosition currentPosition;
   /** Guards the logical layer against {@link #coveredRead}, which sessions call from their own threads. */
   private final Object logical = new Object();
   /** Where checkpoint reports go. */
@@ -195,6 +197,7 @@ final class Scheduler {
     checkFault();
     synchronized (logical) {
       currentIndex = pos.index();
+      currentPosition = pos;
       dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
       while (!released.isEmpty()) {
         List<Op> granted = new ArrayList<>(released);
@@ -215,14 +218,15 @@ final class Scheduler {
    * replicas do not run it). On PostgreSQL it runs inside a savepoint, so that a failure leaves the backend
    * transaction as the other replicas have it.
    *
-   * @param lastIndex the log index of the transaction's last entry: this replica must have processed it
+   * @param last the log position of the transaction's last entry: this replica must have processed it (a Raft
+   *     index holds several entries, so the whole position counts)
    * @return the read's future, which completes with null when the read failed or could not run (the caller
    *     then sends it through the log, which answers it alike on every replica); or null when it does not
    *     qualify
    */
-  CompletableFuture<Outcome.Done> coveredRead(String txn, TxnEntry.Statement statement, long lastIndex) {
+  CompletableFuture<Outcome.Done> coveredRead(String txn, TxnEntry.Statement statement, LogPosition last) {
     synchronized (logical) {
-      if (fault.get() != null || currentIndex < lastIndex) {
+      if (fault.get() != null || currentPosition == null || currentPosition.compareTo(last) < 0) {
         return null;
       }
       Txn t = open.get(txn);

@@ -54,7 +54,7 @@ public final class Coordinator implements ResultSink {
   /** Statements of interactive transactions are answered once ordered, before they are durable. */
   private final boolean early;
   /** The log index of each open interactive transaction's last STMT entry (see {@link #coveredRead}). */
-  private final Map<String, Long> lastEntries = new ConcurrentHashMap<>();
+  private final Map<String, LogPosition> lastEntries = new ConcurrentHashMap<>();
   /** Per interactive transaction: its statements answered before they were durable, checked before it commits. */
   private final EarlyAnswers earlyAnswers;
 
@@ -161,7 +161,7 @@ public final class Coordinator implements ResultSink {
         pos = append.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         stages.since(Stages.Stage.APPEND, appending);
         if (kind == TxnEntry.Kind.STMT) {
-          lastEntries.put(txn, pos.index());
+          lastEntries.put(txn, pos);
         }
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -198,7 +198,7 @@ public final class Coordinator implements ResultSink {
    * position may still be lost.
    */
   public Outcome.Done coveredRead(String txn, TxnEntry.Statement statement) {
-    Long last = lastEntries.get(txn);
+    LogPosition last = lastEntries.get(txn);
     if (early || last == null) {
       return null;
     }
