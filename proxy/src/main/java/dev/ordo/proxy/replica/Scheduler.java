@@ -133,7 +133,6 @@ final class Scheduler {
   dev.ordo.proxy.sql.TableSchema.Lookup schema() {
     return catalog;
   }
-  private long currentIndex;
   /** The position of the entry processed last (logical layer). */
   private LogPosition currentPosition;
   /** Guards the logical layer against {@link #coveredRead}, which sessions call from their own threads. */
@@ -196,7 +195,6 @@ final class Scheduler {
   void process(TxnEntry e, LogPosition pos, long term, boolean ordered) throws ReplicaFault {
     checkFault();
     synchronized (logical) {
-      currentIndex = pos.index();
       currentPosition = pos;
       dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
       while (!released.isEmpty()) {
@@ -486,7 +484,7 @@ final class Scheduler {
         }
         runOneShot(op, seqs);
       }), threads);
-      watermark.track(currentIndex, done);
+      watermark.track(currentPosition.index(), done);
       inFlight.add(done);
       order.releasedWhen(wanted, done);
       released.addAll(locks.release(e.txnId()));
@@ -567,7 +565,7 @@ final class Scheduler {
     t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp, seqs)), threads);
     inFlight.add(t.tail);
     if (commit) {
-      watermark.track(currentIndex, t.tail);
+      watermark.track(currentPosition.index(), t.tail);
     }
     if (lockSet != null) {
       order.releasedWhen(lockSet, t.tail);
