@@ -133,6 +133,7 @@ final class Scheduler {
   dev.ordo.proxy.sql.TableSchema.Lookup schema() {
     return catalog;
   }
+
   /** The position of the entry processed last (logical layer). */
   private LogPosition currentPosition;
   /** Guards the logical layer against {@link #coveredRead}, which sessions call from their own threads. */
