@@ -138,40 +138,56 @@ final class AppendBatcher {
     return batch;
   }
 
-  private void dispatch(Batch batch) {
+  /**
+   * Sends {@code first}, and after it every batch a completing send frees a slot for. A send whose future is
+   * already done when it returns (a transport that answered or failed at once) is finished here, in a loop:
+   * no recursion for as long as the queue lasts, and no hand-off to a shared pool, where a caller's blocked
+   * task could hold the one worker and leave the batch unfinished.
+   */
+  private void dispatch(Batch first) {
+    Batch batch = first;
+    while (batch != null) {
+      CompletableFuture<Long> sent = send(batch);
+      if (!sent.isDone()) {
+        Batch b = batch;
+        sent.whenComplete((index, error) -> onSent(b, sent));
+        return;
+      }
+      Batch next = release(batch);
+      finish(batch, sent);
+      batch = next;
+    }
+  }
+
+  private CompletableFuture<Long> send(Batch batch) {
     List<byte[]> payloads = new ArrayList<>(batch.items().size());
     for (Pending p : batch.items()) {
       payloads.add(p.payload());
     }
-    CompletableFuture<Long> sent;
     try {
-      sent = sender.send(BatchCodec.encode(payloads));
+      return sender.send(BatchCodec.encode(payloads));
     } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    CompletableFuture<Long> s = sent;
-    // A send that fails at once would otherwise recurse into the next dispatch
-    // for as long as the queue lasts; a send still running cannot.
-    if (s.isDone()) {
-      CompletableFuture.runAsync(() -> onSent(batch, s));
-    } else {
-      s.whenComplete((index, error) -> onSent(batch, s));
+      return CompletableFuture.failedFuture(e);
     }
   }
 
   private void onSent(Batch batch, CompletableFuture<Long> sent) {
-    Batch next;
-    lock.lock();
-    try {
-      inFlightBatches.remove(batch);
-      next = takeBatch();
-    } finally {
-      lock.unlock();
-    }
+    Batch next = release(batch);
     if (next != null) {
       dispatch(next); // before completing this batch's callers: keep the pipeline full
     }
     finish(batch, sent);
+  }
+
+  /** Frees {@code batch}'s slot and takes the next batch, if any, for the caller to send. */
+  private Batch release(Batch batch) {
+    lock.lock();
+    try {
+      inFlightBatches.remove(batch);
+      return takeBatch();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void finish(Batch batch, CompletableFuture<Long> sent) {
@@ -209,6 +225,8 @@ final class AppendBatcher {
   void expire() {
     long now = nanoClock.getAsLong();
     List<Pending> expired = new ArrayList<>();
+    int queuedNow;
+    int inFlightNow;
     lock.lock();
     try {
       for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
@@ -225,12 +243,15 @@ final class AppendBatcher {
           }
         }
       }
+      queuedNow = queue.size();
+      inFlightNow = inFlightBatches.size();
     } finally {
       lock.unlock();
     }
     if (!expired.isEmpty()) {
       SequencerException e = new SequencerException(peerId + ": append not committed within " + deadline
-          + ": no leader, or the leader is unreachable (timeout; an append already sent may still commit)");
+          + ": no leader, or the leader is unreachable (timeout; an append already sent may still commit;"
+          + " batches in flight " + inFlightNow + ", payloads queued " + queuedNow + ")");
       expired.forEach(p -> p.future().completeExceptionally(e));
     }
   }

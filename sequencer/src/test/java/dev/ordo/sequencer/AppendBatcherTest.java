@@ -153,6 +153,66 @@ class AppendBatcherTest {
     assertInstanceOf(IllegalStateException.class, failure(a).getCause());
   }
 
+  /**
+   * A transport may answer before its send returns (Ratis does, when the reply overtakes the sending thread).
+   * Such a batch is finished by the appending thread itself, even while every worker of the common pool is
+   * blocked (as by an application's own supplyAsync task waiting for a lock), and a long queue of them does
+   * not recurse.
+   */
+  @Test
+  void sendsAnsweredAtOnceFinishOnTheAppendingThreadWithTheCommonPoolBlocked() throws Exception {
+    AtomicLong index = new AtomicLong();
+    AppendBatcher batcher = new AppendBatcher("p1", 1, 1 << 20, 1, Duration.ofSeconds(5),
+        batch -> CompletableFuture.completedFuture(index.incrementAndGet()), clock::get);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    int workers = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(workers);
+    List<CompletableFuture<Void>> blockers = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      blockers.add(CompletableFuture.runAsync(() -> {
+        busy.countDown();
+        try {
+          release.await(); // not a managed block: the pool does not compensate
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+    }
+    try {
+      assertTrue(busy.await(5, TimeUnit.SECONDS), "every common-pool worker is blocked");
+      CompletableFuture<LogPosition> a = batcher.append(b("a"));
+      assertTrue(a.isDone(), "answered at once: done when append returns");
+      assertEquals(new LogPosition(1, 0), a.get());
+      for (int i = 2; i <= 20_000; i++) {
+        assertEquals(new LogPosition(i, 0), batcher.append(b("p" + i)).getNow(null));
+      }
+      assertEquals(0, batcher.inFlight());
+    } finally {
+      release.countDown();
+      CompletableFuture.allOf(blockers.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A long queue behind a slow send drains, once it completes, through sends answered at once: no recursion. */
+  @Test
+  void aLongQueueDrainsThroughSendsAnsweredAtOnce() throws Exception {
+    CompletableFuture<Long> slow = new CompletableFuture<>();
+    AtomicLong index = new AtomicLong();
+    AppendBatcher batcher = new AppendBatcher("p1", 1, 1 << 20, 1, Duration.ofSeconds(5),
+        batch -> index.incrementAndGet() == 1 ? slow : CompletableFuture.completedFuture(index.get()), clock::get);
+    List<CompletableFuture<LogPosition>> appends = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      appends.add(batcher.append(b("p" + i)));
+    }
+    assertEquals(19_999, batcher.queued());
+    slow.complete(1L);
+    for (int i = 0; i < appends.size(); i++) {
+      assertEquals(new LogPosition(i + 1, 0), appends.get(i).getNow(null));
+    }
+    assertEquals(0, batcher.queued());
+    assertEquals(0, batcher.inFlight());
+  }
+
   @Test
   void refusesAPayloadLargerThanABatch() {
     AppendBatcher batcher = batcher(100, 1024, 1);
