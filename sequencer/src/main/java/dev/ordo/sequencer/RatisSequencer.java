@@ -26,14 +26,17 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
@@ -60,14 +63,18 @@ import org.slf4j.LoggerFactory;
  * and leave together, up to {@code maxBatchPayloads} payloads and
  * {@code maxBatchBytes} encoded bytes per entry (see {@link BatchCodec} for the
  * encoding; a payload larger than {@code maxBatchBytes} less 9 bytes of framing
- * is refused). Each batch is one ordered asynchronous request of a Ratis
- * client; the client retries it with the same call id, which the servers' retry
- * cache deduplicates, until {@code requestTimeout} has passed; then its
- * payloads fail with a {@link SequencerException}. A payload's future completes
- * with {@code LogPosition(reply log index, place in batch)} only on a reply that
+ * is refused). On a peer that leads, each batch is handed to its own Raft
+ * server as a client request (no network); on any other peer it is one ordered
+ * asynchronous request of a Ratis client. Either way a failed attempt is
+ * retried with the same client id and call id, which the servers' retry cache
+ * deduplicates, every 50 ms against the leader known then, until
+ * {@code requestTimeout} has passed; then its payloads fail with a
+ * {@link SequencerException}. A payload's future completes with
+ * {@code LogPosition(reply log index, place in batch)} only on a reply that
  * reports success, which Ratis sends once the entry is committed and applied.
- * Append and read index futures complete on Ratis client threads: dependent
- * work that blocks belongs on the caller's own executor.
+ * Append and read index futures complete on Ratis client threads or this
+ * sequencer's reply thread: dependent work that blocks belongs on the caller's
+ * own executor.
  *
  * <h2>Durability: the Ratis 3.3.0 keys set and why</h2>
  * In Ratis 3.3.0 a log entry counts toward commit only once it is flushed: the
@@ -134,6 +141,11 @@ public final class RatisSequencer implements Sequencer {
   private final AppendBatcher batcher;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RatisSettings settings;
+  /** The client id of the requests this peer hands to its own server (see {@link #sendBatch}). */
+  private final ClientId localClientId = ClientId.randomId();
+  /** Completes the appends this peer sent itself, in the order their replies came. */
+  private final java.util.concurrent.ExecutorService replies;
   /** Read index calls not yet answered: failed by {@link #close()}, whose timer would drop their retries. */
   private final Set<CompletableFuture<Long>> pendingReads = ConcurrentHashMap.newKeySet();
 
@@ -145,6 +157,9 @@ public final class RatisSequencer implements Sequencer {
     this.division = division;
     this.writeClient = writeClient;
     this.readClient = readClient;
+    this.settings = settings;
+    this.replies = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
+        .daemon().name("ordo-sequencer-" + config.peerId() + "-replies").unstarted(r));
     this.batcher = new AppendBatcher(config.peerId(), config.maxBatchPayloads(), config.maxBatchBytes(),
         config.maxInFlight(), settings.appendDeadline(), this::sendBatch, System::nanoTime);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
@@ -240,12 +255,81 @@ public final class RatisSequencer implements Sequencer {
     return batcher.append(payload);
   }
 
+  /**
+   * Sends one batch. While this peer leads (or no leader is known yet), the request goes straight to its own
+   * Raft server, which saves the client's two trips over the loopback: about 40 % of an append with one peer
+   * (0.45 instead of 0.75 ms at p50 here). If that attempt fails (this peer stopped leading, or is not ready
+   * yet), the same request, with the same client id and call id, is sent on to the leader by {@link #resend},
+   * so the retry cache counts it once however often it is sent. When another peer is known to lead, the write
+   * client sends it as before.
+   */
   private CompletableFuture<Long> sendBatch(byte[] batch) {
     java.time.Instant now = java.time.Instant.now();
     BatchCodec.stampTime(batch, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
-    return writeClient.async().send(message)
-        .handle((reply, error) -> successful("append", reply, error).getLogIndex());
+    RaftPeerId leader = division.getInfo().getLeaderId();
+    if (!division.getInfo().isLeader() && leader != null && !leader.equals(server.getId())) {
+      return writeClient.async().send(message)
+          .handle((reply, error) -> successful("append", reply, error).getLogIndex());
+    }
+    // This peer leads, or no leader is known yet (at start, during an election): this peer's own server answers
+    // at once (NotLeader, LeaderNotReady) and the attempts go on to the leader once one is known. (The write
+    // client's ordered requests sent before the first election were seen never to complete.)
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(localClientId).setServerId(server.getId()).setGroupId(division.getGroup().getGroupId())
+        .setCallId(CallId.getAndIncrement()).setMessage(message)
+        .setType(RaftClientRequest.writeRequestType()).build();
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    attempt(request, server.getId(), System.nanoTime() + config.requestTimeout().toNanos(), result);
+    return result;
+  }
+
+  /**
+   * One attempt of a request this peer made itself (see {@link #sendBatch}): to its own server when
+   * {@code target} is this peer, else over the write client's RPC. The reply is handed to
+   * {@link #replies}: a server's reply completes on the thread that applied the entry, which must not
+   * run the caller's work.
+   */
+  private void attempt(RaftClientRequest first, RaftPeerId target, long deadline, CompletableFuture<Long> result) {
+    RaftClientRequest request = target.equals(first.getServerId()) ? first
+        : RaftClientRequest.newBuilder().set(first).setServerId(target).build();
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = target.equals(server.getId()) ? server.submitClientRequestAsync(request)
+          : writeClient.getClientRpc().sendRequestAsync(request);
+    } catch (IOException | RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.orTimeout(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenCompleteAsync((r, error) -> {
+          if (error == null && r != null && r.isSuccess()) {
+            result.complete(r.getLogIndex());
+          } else {
+            resend(first, r, error, deadline, result);
+          }
+        }, replies);
+  }
+
+  /** After a failed attempt: again, to the leader as the reply or this peer knows it, every 50 ms until the deadline. */
+  private void resend(RaftClientRequest first, RaftClientReply reply, Throwable error, long deadline,
+      CompletableFuture<Long> result) {
+    Throwable e = error != null ? unwrap(error) : reply == null ? new IllegalStateException("no reply")
+        : reply.getException() != null ? reply.getException() : new IllegalStateException("unsuccessful reply " + reply);
+    if (closed.get() || System.nanoTime() - deadline >= 0) {
+      result.completeExceptionally(closed.get() ? failure("append", e) : new SequencerException(peerId()
+          + ": append not done within " + config.requestTimeout() + ": no leader, or the leader is unreachable"
+          + " (timeout; leader known here: " + leaderId() + "; the append may still commit; last error: " + e + ")", e));
+      return;
+    }
+    RaftPeerId next = e instanceof NotLeaderException nle && nle.getSuggestedLeader() != null
+        ? nle.getSuggestedLeader().getId() : division.getInfo().getLeaderId();
+    RaftPeerId target = next != null ? next : server.getId();
+    try {
+      timer.schedule(() -> attempt(first, target, deadline, result),
+          RatisSettings.RETRY_SLEEP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      result.completeExceptionally(failure("append", new AlreadyClosedException("closed")));
+    }
   }
 
   /** The reply if it reports success; otherwise throws a CompletionException with a SequencerException. */
@@ -585,6 +669,7 @@ public final class RatisSequencer implements Sequencer {
       Thread.currentThread().interrupt();
       LOG.warn("{}: interrupted while waiting for the Raft server to stop", peerId());
     }
+    replies.shutdown();
     LOG.info("{}: closed", peerId());
   }
 

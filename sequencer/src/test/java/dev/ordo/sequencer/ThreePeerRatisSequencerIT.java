@@ -9,8 +9,10 @@ import static dev.ordo.sequencer.SequencerTestSupport.readAll;
 import static dev.ordo.sequencer.SequencerTestSupport.string;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +49,11 @@ class ThreePeerRatisSequencerIT {
 
   /** The peers still running; a closed one is removed. */
   private final List<RatisSequencer> live = new CopyOnWriteArrayList<>();
+  private List<SequencerConfig.Peer> peers;
 
   @BeforeEach
   void startThreePeers() throws Exception {
-    List<SequencerConfig.Peer> peers = peers(freePorts(3));
+    peers = peers(freePorts(3));
     for (SequencerConfig.Peer p : peers) {
       live.add(RatisSequencer.start(config(p.id(), peers, dir.resolve(p.id()))));
     }
@@ -158,5 +168,101 @@ class ThreePeerRatisSequencerIT {
         assertEquals(position, entries.get(position.sub()).position());
       }
     }
+  }
+
+  /**
+   * A leader hands its own appends to its Raft server directly; when it stops leading, the same requests go
+   * to the new leader. Here the leadership moves away while nine writers append through the old leader:
+   * every append succeeds, and every payload is logged exactly once, where its acknowledgement says.
+   */
+  @Test
+  void appendsThroughALeaderThatStepsDownAreAcknowledgedAndLoggedOnce() throws Exception {
+    String leaderId = awaitSettledLeader();
+    RatisSequencer leader = peer(leaderId);
+    String successor = live.stream().map(Sequencer::peerId).filter(id -> !id.equals(leaderId)).findFirst()
+        .orElseThrow();
+    Map<String, LogPosition> acked = new ConcurrentHashMap<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 9; w++) {
+      int writer = w;
+      writers.add(Thread.ofPlatform().name("writer-" + w).start(() -> {
+        for (int n = 0; !stop.get(); n++) {
+          String payload = "w" + writer + "-" + n;
+          try {
+            acked.put(payload, leader.append(bytes(payload)).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+          } catch (ExecutionException | TimeoutException e) {
+            failures.add(e);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }));
+    }
+    Thread.sleep(500);
+    int before = acked.size();
+    List<RaftPeer> raftPeers = new ArrayList<>();
+    for (SequencerConfig.Peer p : peers) {
+      raftPeers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.host() + ":" + p.port()).build());
+    }
+    RaftGroup group = RaftGroup.valueOf(RatisSequencer.groupId("ordo-test"), raftPeers);
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.NETTY);
+    // A transfer can fail under load (the successor must catch up first) or another peer may win the
+    // election it starts: either way what matters is that the leadership leaves the writers' peer.
+    for (int attempt = 0; attempt < 5 && leaderId.equals(leader.leaderId()); attempt++) {
+      try (RaftClient admin = RaftClient.newBuilder().setRaftGroup(group).setProperties(properties)
+          .setLeaderId(RaftPeerId.valueOf(leaderId)).build()) {
+        admin.admin().transferLeadership(RaftPeerId.valueOf(successor), 5_000);
+      } catch (IOException e) {
+        System.out.println("transfer attempt " + attempt + ": " + e);
+      }
+    }
+    String newLeader = awaitLeader(live, WAIT);
+    assertNotEquals(leaderId, newLeader, "the leadership left " + leaderId);
+    long moved = System.nanoTime();
+    while (acked.size() < before + 200 && System.nanoTime() - moved < WAIT.toNanos()) {
+      Thread.sleep(50);
+    }
+    stop.set(true);
+    for (Thread t : writers) {
+      t.join(WAIT.toMillis());
+    }
+    assertTrue(failures.isEmpty(), () -> failures.size() + " appends through the old leader failed, the first: "
+        + failures.get(0));
+    assertTrue(acked.size() >= before + 200, () -> "appends went on after the move: " + before + " before, "
+        + acked.size() + " in all");
+
+    long maxIndex = acked.values().stream().mapToLong(LogPosition::index).max().orElseThrow();
+    for (RatisSequencer s : live) {
+      List<LogEntry> entries = readAll(s, maxIndex, 500);
+      Map<String, LogPosition> logged = new HashMap<>();
+      for (LogEntry e : entries) {
+        LogPosition previous = logged.put(string(e.payload()), e.position());
+        assertEquals(null, previous, () -> string(e.payload()) + " is logged twice through " + s.peerId());
+      }
+      acked.forEach((payload, position) ->
+          assertEquals(position, logged.get(payload), () -> payload + " through " + s.peerId()));
+    }
+  }
+
+  /** The leader once every peer names the same one for a whole second (elections can repeat on a busy machine). */
+  private String awaitSettledLeader() throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String settled = null;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      String leader = awaitLeader(live, WAIT);
+      boolean agreed = live.stream().allMatch(s -> leader.equals(s.leaderId()));
+      if (!agreed || !leader.equals(settled)) {
+        settled = agreed ? leader : null;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(1)) {
+        return leader;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no leader all peers agree on for a second within " + WAIT);
   }
 }
