@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -496,7 +497,16 @@ public final class RatisSequencer implements Sequencer {
     List<Long> terms = new ArrayList<>();
     LogStateMachine.Chain chain = stateMachine.chain();
     // The chain of times runs from the last stamped batch; the batches between it and fromIndex only move it.
+    // Where an earlier call of this generation left the chain after an index at or above it, go on from there
+    // instead of reading that part of the log again.
     long start = Math.min(fromIndex, Math.max(chain.index() + 1, 1));
+    orderedChains.headMap(chain.index(), false).clear(); // the state machine's times cover those
+    Map.Entry<Long, OrderedChain> known = orderedChains.floorEntry(fromIndex - 1);
+    if (known != null && known.getValue().generation() == generation && known.getKey() >= chain.index()
+        && known.getKey() + 1 > start) {
+      chain = known.getValue().chain();
+      start = known.getKey() + 1;
+    }
     long[] time = new long[1];
     long end = Math.max(fromIndex, start) - 1;
     for (long i = start; i <= last; i++) {
@@ -530,7 +540,11 @@ public final class RatisSequencer implements Sequencer {
     }
     if (stateMachine.generation() != generation) {
       // Leadership moved while reading: what was read above the committed index may not be this log any more.
+      orderedChains.clear();
       return OrderedChunk.committed(read(fromIndex, maxIndexes), stateMachine.generation());
+    }
+    if (end >= fromIndex && end > committed) {
+      orderedChains.put(end, new OrderedChain(generation, chain));
     }
     long next = Math.max(fromIndex, end + 1);
     if (next <= firstOrdered) {
@@ -542,6 +556,17 @@ public final class RatisSequencer implements Sequencer {
     }
     return new OrderedChunk(entries, next, generation, firstOrdered, t);
   }
+
+  /**
+   * The chain of log times after an ordered index of this peer's own log, read in {@code generation}: within
+   * one generation the leader's log above the committed index only grows, so the chain after an index stays
+   * what it was.
+   */
+  private record OrderedChain(long generation, LogStateMachine.Chain chain) {}
+
+  /** Chains after the last index of recent {@link #readOrdered} calls (one per reading replica), by index. */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, OrderedChain> orderedChains =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private static BatchCodec.Header headerOf(LogEntryProto entry) {
     try {

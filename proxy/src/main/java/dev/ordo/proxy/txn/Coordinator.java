@@ -126,9 +126,15 @@ public final class Coordinator implements ResultSink {
       try {
         earlyAnswers.checkAll(txn);
       } catch (SQLException e) {
-        // Nothing of it may commit: roll it back at a fixed place in the log, then say so.
+        // Nothing of it may commit: roll it back at a fixed place in the log, then say so. The answer is 40001
+        // even if the rollback's own append fails (it is sent once more, unwatched): nothing of it committed.
         earlyAnswers.forget(txn);
-        submit(TxnEntry.Kind.ROLLBACK, txn, false, false, KeyRequest.NONE, List.of());
+        try {
+          submit(TxnEntry.Kind.ROLLBACK, txn, false, false, KeyRequest.NONE, List.of());
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+          appendOnly(TxnEntry.Kind.ROLLBACK, txn);
+        }
         throw e;
       }
     }
@@ -143,8 +149,9 @@ public final class Coordinator implements ResultSink {
     try {
       LogPosition pos;
       long appending = System.nanoTime();
+      CompletableFuture<LogPosition> append;
       try {
-        CompletableFuture<LogPosition> append = sequencer.append(entry.encode());
+        append = sequencer.append(entry.encode());
         if (early && kind == TxnEntry.Kind.STMT) {
           CompletableFuture.anyOf(append, result).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
           Answer a = result.getNow(null);
@@ -171,9 +178,14 @@ public final class Coordinator implements ResultSink {
       }
       long ordered = System.nanoTime();
       try {
-        Outcome outcome = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS).outcome();
+        Answer answer = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         stages.since(Stages.Stage.REPLICA, ordered);
-        return outcome;
+        if (early && kind == TxnEntry.Kind.STMT && answer.at().ordered()) {
+          // Its append completed first, but the replica answered from the ordered position: COMMIT checks it
+          // like any early answer (the entry committed at that index must be the one the replica ran).
+          earlyAnswers.add(txn, append, answer.at());
+        }
+        return answer.outcome();
       } catch (TimeoutException e) {
         throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
             "This write is committed to the log at position " + pos + ", but no replica of node " + nodeId
