@@ -78,7 +78,9 @@ class CheckpointRestartIT {
         writer.stop.set(true); // it waits on a write that is in the log already: the commit below ends last
         held.commit();
       }
-      long committed = node.sequencer().committedIndex();
+      // The log index of the commit itself, not the committed index read later: a checkpoint may be appended
+      // after the commit before that read, and with nothing written after it, no later checkpoint would come.
+      long committed = lastEndIndex(node, cfg);
       awaitTrue("every replica reports a checkpoint after the transaction committed", () -> node.replicas()
           .stream().allMatch(r -> r.lastCheckpoint() != null && r.lastCheckpoint().index() > committed));
       Nodes.awaitReplicasCaughtUp(node);
@@ -112,7 +114,7 @@ class CheckpointRestartIT {
       try (Connection c = Nodes.connect(again); Statement s = c.createStatement()) {
         assertEquals(1, s.executeUpdate("INSERT INTO churn VALUES (-1, 0)"));
       }
-      long written = again.sequencer().committedIndex();
+      long written = lastEndIndex(again, cfg);
       awaitTrue("every replica reports a checkpoint after the restart", () -> again.replicas().stream()
           .allMatch(r -> r.lastCheckpoint() != null && r.lastCheckpoint().index() > written));
       Nodes.awaitReplicasCaughtUp(again); // every report appended so far has been read by the monitor
@@ -141,6 +143,23 @@ class CheckpointRestartIT {
   }
 
   /** Where the transaction that ended last began: the interactive one above, committed last. */
+  /**
+   * The log index of the last entry that ended a transaction or wrote alone (the replicas' last bookkeeping
+   * row), once every replica has applied everything committed.
+   */
+  private static long lastEndIndex(OrdoNode node, NodeConfig cfg) throws Exception {
+    Nodes.awaitReplicasCaughtUp(node);
+    long last = -1;
+    for (int i = 0; i < cfg.replicas().size(); i++) {
+      try (Connection direct = Nodes.replica(cfg, i); Statement s = direct.createStatement();
+          ResultSet rs = s.executeQuery("SELECT MAX(LOG_INDEX) FROM ORDO.APPLIED")) {
+        assertTrue(rs.next());
+        last = Math.max(last, rs.getLong(1));
+      }
+    }
+    return last;
+  }
+
   private static LogPosition firstEntryOfTheLastTransaction(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT FIRST_INDEX, FIRST_SUB, "
         + "LOG_INDEX FROM ORDO.APPLIED ORDER BY LOG_INDEX DESC, SUB_INDEX DESC LIMIT 1")) {
