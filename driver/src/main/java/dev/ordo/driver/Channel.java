@@ -242,7 +242,7 @@ final class Channel {
     ByteArrayInputStream bytes = new ByteArrayInputStream(body);
     Response r;
     try {
-      r = Response.read(new DataInputStream(bytes));
+      r = Response.read(new dev.ordo.driver.wire.FrameInput(bytes));
     } catch (EOFException | RuntimeException e) {
       throw new ProtocolException("a message of " + length + " bytes ended early or is inconsistent: " + e);
     }

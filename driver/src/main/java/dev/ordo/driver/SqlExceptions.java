@@ -58,8 +58,8 @@ public final class SqlExceptions {
         e = new SQLSyntaxErrorException(message, sqlState, vendorCode);
         break;
       default:
-        e = "57014".equals(sqlState)
-            ? new SQLTimeoutException(message, sqlState, vendorCode)
+        e = "57014".equals(sqlState) ? new SQLTimeoutException(message, sqlState, vendorCode)
+            : "53300".equals(sqlState) ? new SQLTransientConnectionException(message, sqlState, vendorCode)
             : new SQLException(message, sqlState, vendorCode);
         break;
     }

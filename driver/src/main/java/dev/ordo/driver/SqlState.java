@@ -55,6 +55,8 @@ public enum SqlState {
   UNDEFINED_COLUMN("42703"),
   /** A method was called on the wrong kind of object, e.g. {@code executeQuery(String)} on a prepared statement. */
   WRONG_OBJECT_TYPE("42809"),
+  /** The node has as many client connections as it keeps, overall or from the client's address; retry later. */
+  TOO_MANY_CONNECTIONS("53300"),
   /** A request is larger than an Ordo message may be (256 MiB). */
   PROGRAM_LIMIT_EXCEEDED("54000"),
   /** The statement or result set is closed. */

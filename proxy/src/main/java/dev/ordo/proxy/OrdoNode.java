@@ -11,6 +11,7 @@ import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
 import dev.ordo.proxy.txn.Stages;
 import dev.ordo.proxy.txn.TxnEntry;
+import dev.ordo.sequencer.PrivateDirectories;
 import dev.ordo.sequencer.RatisSequencer;
 import dev.ordo.sequencer.Sequencer;
 import dev.ordo.sequencer.SequencerException;
@@ -65,7 +66,7 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
   /** Starts a node; returns once it listens (replicas catch up in the background, see {@link #awaitReady}). */
   public static OrdoNode start(NodeConfig config) throws IOException, InterruptedException {
     log.info("{}: starting Ordo {} with configuration:\n{}", config.nodeId(), VERSION, config.describe());
-    Files.createDirectories(config.dataDir());
+    PrivateDirectories.create(config.dataDir());
     Sequencer sequencer;
     try {
       sequencer = RatisSequencer.start(config.log());

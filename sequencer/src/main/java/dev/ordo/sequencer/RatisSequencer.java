@@ -197,7 +197,7 @@ public final class RatisSequencer implements Sequencer {
     Path groupDir = config.storageDir().resolve(groupId.getUuid().toString());
     StartupOption option;
     try {
-      Files.createDirectories(config.storageDir());
+      PrivateDirectories.create(config.storageDir());
       option = Files.isDirectory(groupDir) ? StartupOption.RECOVER : StartupOption.FORMAT;
     } catch (IOException e) {
       throw new SequencerException(config.peerId() + ": cannot create storage directory "

@@ -166,7 +166,7 @@ public sealed interface Request {
         String db = Values.readString(in);
         String user = Values.readString(in);
         String password = Values.readString(in);
-        int n = Values.readCount(in, 1024, "property");
+        int n = Values.readCount(in, 1024, "property", 8);
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
           String k = Values.readString(in);
@@ -186,7 +186,7 @@ public sealed interface Request {
       }
       case T_BATCH: {
         int flags = in.readInt();
-        int n = Values.readCount(in, 1 << 20, "batch item");
+        int n = Values.readCount(in, 1 << 20, "batch item", 8);
         List<BatchItem> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           String sql = requireSql(Values.readString(in));

@@ -36,7 +36,7 @@ public record ResultData(List<ColumnInfo> columns, List<Object[]> rows) {
     for (int i = 0; i < nc; i++) {
       cols.add(ColumnInfo.read(in));
     }
-    int nr = Values.readCount(in, Integer.MAX_VALUE - 8, "row");
+    int nr = Values.readCount(in, Integer.MAX_VALUE - 8, "row", nc); // a row of no columns takes no bytes
     List<Object[]> rows = new ArrayList<>(Math.min(nr, 1 << 16));
     for (int r = 0; r < nr; r++) {
       Object[] row = new Object[nc];

@@ -47,6 +47,8 @@ public final class Values {
 
   /** Largest string or byte array accepted from the wire (bytes). */
   public static final int MAX_BLOB = 256 << 20;
+  /** Deepest nesting of arrays accepted from the wire (PostgreSQL arrays have at most 6 dimensions). */
+  public static final int MAX_DEPTH = 8;
 
   private Values() {}
 
@@ -72,15 +74,31 @@ public final class Values {
     if (n < 0 || n > MAX_BLOB) {
       throw new ProtocolException("length " + n + " out of range");
     }
+    if (in instanceof FrameInput f && n > f.remaining()) {
+      throw new ProtocolException("length " + n + " exceeds the " + f.remaining() + " bytes left in the frame");
+    }
     byte[] b = new byte[n];
     in.readFully(b);
     return b;
   }
 
   static int readCount(DataInput in, int max, String what) throws IOException {
+    return readCount(in, max, what, 1);
+  }
+
+  /**
+   * Reads a count of items that take at least {@code minBytes} each (0: items may be empty), and refuses one
+   * that is out of range or, from a {@link FrameInput}, larger than the bytes left could hold: checked before
+   * anything is allocated for the items.
+   */
+  static int readCount(DataInput in, int max, String what, int minBytes) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > max) {
       throw new ProtocolException(what + " count " + n + " out of range 0.." + max);
+    }
+    if (in instanceof FrameInput f && (long) n * minBytes > f.remaining()) {
+      throw new ProtocolException(what + " count " + n + " exceeds what the " + f.remaining()
+          + " bytes left in the frame can hold");
     }
     return n;
   }
@@ -152,6 +170,10 @@ public final class Values {
   }
 
   public static Object read(DataInput in) throws IOException {
+    return read(in, 0);
+  }
+
+  private static Object read(DataInput in, int depth) throws IOException {
     byte tag = in.readByte();
     switch (tag) {
       case NULL:
@@ -196,10 +218,13 @@ public final class Values {
       case UUID_TAG:
         return new UUID(in.readLong(), in.readLong());
       case ARRAY: {
+        if (depth >= MAX_DEPTH) {
+          throw new ProtocolException("arrays nested deeper than " + MAX_DEPTH + " levels");
+        }
         int n = readCount(in, 1 << 24, "array element");
         Object[] a = new Object[n];
         for (int i = 0; i < n; i++) {
-          a[i] = read(in);
+          a[i] = read(in, depth + 1);
         }
         return a;
       }

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
-  static final String HANDSHAKE_TIMEOUT = "handshakeTimeout";
   private static final AtomicLong SESSION_IDS = new AtomicLong();
 
   private final ServerSettings settings;
@@ -43,22 +41,69 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   /** A request and when it was decoded (System.nanoTime), for the node's stage times. */
   private record Queued(Request request, long receivedNanos) {}
 
+  /**
+   * Requests a client may have sent ahead of the answers (the protocol alternates, so a driver has one): at
+   * this many queued the connection stops reading until the session has worked half of them off; it also
+   * stops while the answers it wrote have not left (Netty's write buffer is above its high-water mark).
+   */
+  static final int MAX_QUEUED = 32;
+
   private final Queue<Queued> queue = new ArrayDeque<>();
   private boolean draining;
   private Session session;
   private String sessionId;
 
   private final java.util.concurrent.ScheduledExecutorService timer;
+  private final java.time.Duration handshakeTimeout;
   private final java.time.Duration idleTimeout;
+  /** Closes the connection if no session is open by then: counted from the connection, not reset by bytes. */
+  private io.netty.util.concurrent.ScheduledFuture<?> handshakeDeadline;
 
   ConnectionHandler(ServerSettings settings, Analyzer analyzer, Coordinator coordinator, ExecutorService executor,
-      java.util.concurrent.ScheduledExecutorService timer, java.time.Duration idleTimeout) {
+      java.util.concurrent.ScheduledExecutorService timer, java.time.Duration handshakeTimeout,
+      java.time.Duration idleTimeout) {
     this.timer = timer;
+    this.handshakeTimeout = handshakeTimeout;
     this.idleTimeout = idleTimeout;
     this.settings = settings;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
     this.executor = executor;
+  }
+
+  /** At most one connection problem a second is logged as a warning. */
+  private static final long WARNING_INTERVAL_NANOS = 1_000_000_000L;
+  /** When a connection problem was last logged as a warning, and how many have been logged at debug since. */
+  private static final AtomicLong LAST_WARNING = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+  private static final AtomicLong QUIETED = new AtomicLong();
+
+  /**
+   * Logs a problem of one connection (bad bytes, failed login, no Hello in time) as a warning at most once a
+   * second, saying how many were logged at debug level since: a flood of bad connections cannot flood the log.
+   */
+  private static void warn(String format, Object... args) {
+    long now = System.nanoTime();
+    long last = LAST_WARNING.get();
+    if (now - last >= WARNING_INTERVAL_NANOS && LAST_WARNING.compareAndSet(last, now)) {
+      long quieted = QUIETED.getAndSet(0);
+      log.warn(quieted == 0 ? format : format + " (and " + quieted + " more connection problems in the last"
+          + " interval, logged at debug level)", args);
+    } else {
+      QUIETED.incrementAndGet();
+      log.debug(format, args);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    handshakeDeadline = ctx.executor().schedule(() -> {
+      if (session == null && ctx.channel().isActive()) {
+        warn("{}: closing connection from {}: no session opened within the handshake timeout of {}",
+            settings.nodeId(), ctx.channel().remoteAddress(), handshakeTimeout);
+        ctx.close();
+      }
+    }, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
   }
 
   @Override
@@ -77,6 +122,9 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       queue.add(new Queued(msg, System.nanoTime()));
       start = !draining;
       draining = true;
+      if (queue.size() >= MAX_QUEUED) {
+        ctx.channel().config().setAutoRead(false); // back-pressure: TCP holds the rest at the client
+      }
     } finally {
       queueLock.unlock();
     }
@@ -95,6 +143,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
           draining = false;
           return;
         }
+        resumeReadingIfRoom(ctx);
       } finally {
         queueLock.unlock();
       }
@@ -123,6 +172,31 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
     }
   }
 
+  /**
+   * Reads again once the queue is half worked off and the answers written so far have left (a client that
+   * sends without reading its answers is held back too, instead of having them pile up here); queue lock held.
+   */
+  private void resumeReadingIfRoom(ChannelHandlerContext ctx) {
+    if (queue.size() <= MAX_QUEUED / 2 && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    queueLock.lock();
+    try {
+      if (!ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(false);
+      } else {
+        resumeReadingIfRoom(ctx);
+      }
+    } finally {
+      queueLock.unlock();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
   private void hello(ChannelHandlerContext ctx, Request msg) {
     if (!(msg instanceof Request.Hello h)) {
       reject(ctx, SqlState.PROTOCOL_VIOLATION, "the first message must be Hello, got "
@@ -140,15 +214,17 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       return;
     }
     if (settings.user() != null && !(settings.user().equals(h.user()) && passwordMatches(h.password()))) {
-      log.warn("{}: authentication failed for user '{}' from {}", settings.nodeId(), h.user(),
+      warn("{}: authentication failed for user '{}' from {}", settings.nodeId(), h.user(),
           ctx.channel().remoteAddress());
       reject(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user '" + h.user()
           + "' on node " + settings.nodeId());
       return;
     }
-    if (ctx.pipeline().get(HANDSHAKE_TIMEOUT) != null) {
-      ctx.pipeline().remove(HANDSHAKE_TIMEOUT);
+    if (handshakeDeadline != null) {
+      handshakeDeadline.cancel(false);
     }
+    ctx.pipeline().get(FrameDecoder.class).open();
+    ctx.pipeline().get(RequestDecoder.class).open();
     sessionId = settings.nodeId() + "/s" + SESSION_IDS.incrementAndGet();
     session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout, settings.backend(),
         settings.database());
@@ -175,11 +251,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof ProtocolException || root instanceof TooLongFrameException) {
-      log.warn("{}: closing connection from {}: {}", settings.nodeId(), ctx.channel().remoteAddress(),
+      warn("{}: closing connection from {}: {}", settings.nodeId(), ctx.channel().remoteAddress(),
           root.getMessage());
-    } else if (root instanceof ReadTimeoutException) {
-      log.warn("{}: closing connection from {}: no Hello within the handshake timeout", settings.nodeId(),
-          ctx.channel().remoteAddress());
+      if (session == null && ctx.channel().isActive()) {
+        // Before a session the client may be a driver that can read why: say so, then close.
+        reject(ctx, SqlState.PROTOCOL_VIOLATION, root.getMessage() + " (node " + settings.nodeId() + ")");
+        return;
+      }
     } else if (root instanceof SocketException || root instanceof java.io.IOException) {
       log.debug("{}: connection from {} failed: {}", settings.nodeId(), ctx.channel().remoteAddress(), root.toString());
     } else {

@@ -1,9 +1,14 @@
 package dev.ordo.proxy.server;
 
+import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.Response;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -11,14 +16,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +37,14 @@ public final class ProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
   /** Largest frame accepted from a client; larger ones close the connection. */
   static final int MAX_FRAME = 256 << 20;
+  /** The most client connections a node keeps open; more are refused with 53300. */
+  public static final int MAX_CONNECTIONS = 4096;
+  /** The most client connections a node keeps open from one address; more are refused with 53300. */
+  public static final int MAX_CONNECTIONS_PER_ADDRESS = 1024;
+
+  private final AtomicInteger connections = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, Integer> perAddress =
+      new ConcurrentHashMap<>();
 
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -59,15 +73,21 @@ public final class ProxyServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             clients.add(ch);
+            InetAddress from = ch.remoteAddress().getAddress();
+            String refusal = admit(from, settings.nodeId());
+            if (refusal != null) {
+              ch.pipeline().addLast(new LengthFieldPrepender(4)).addLast(new ResponseEncoder())
+                  .addLast(new RefuseConnection(refusal));
+              return;
+            }
+            ch.closeFuture().addListener(f -> release(from));
             ch.pipeline()
-                .addLast(ConnectionHandler.HANDSHAKE_TIMEOUT,
-                    new ReadTimeoutHandler(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS))
-                .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4))
+                .addLast(new FrameDecoder())
                 .addLast(new LengthFieldPrepender(4))
                 .addLast(new ResponseEncoder())
                 .addLast(new RequestDecoder())
                 .addLast(new ConnectionHandler(settings, analyzer, coordinator, virtualThreads, timer,
-                    idleInTransactionTimeout));
+                    handshakeTimeout, idleInTransactionTimeout));
           }
         });
     try {
@@ -77,6 +97,41 @@ public final class ProxyServer implements AutoCloseable {
       throw e;
     }
     log.info("{}: listening for clients on {}", settings.nodeId(), channel.localAddress());
+  }
+
+  /** Counts a new connection from {@code from}; null if it is within the caps, else why it is refused. */
+  private String admit(InetAddress from, String nodeId) {
+    int total = connections.incrementAndGet();
+    int mine = perAddress.merge(from, 1, Integer::sum);
+    if (total <= MAX_CONNECTIONS && mine <= MAX_CONNECTIONS_PER_ADDRESS) {
+      return null;
+    }
+    release(from);
+    log.warn("{}: refusing a connection from {}: {} open, {} from that address", nodeId, from, total - 1, mine - 1);
+    return "node " + nodeId + " keeps at most " + MAX_CONNECTIONS + " client connections, and at most "
+        + MAX_CONNECTIONS_PER_ADDRESS + " from one address (" + from.getHostAddress() + "); it has "
+        + (total - 1) + " open, " + (mine - 1) + " from that address. Close idle connections (size the pool"
+        + " smaller) or connect to another node, then retry.";
+  }
+
+  private void release(InetAddress from) {
+    connections.decrementAndGet();
+    perAddress.computeIfPresent(from, (k, n) -> n == 1 ? null : n - 1);
+  }
+
+  /** Answers a connection over the caps with 53300, then closes it. */
+  private static final class RefuseConnection extends ChannelInboundHandlerAdapter {
+    private final String why;
+
+    RefuseConnection(String why) {
+      this.why = why;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.writeAndFlush(new Response.Error(SqlState.TOO_MANY_CONNECTIONS.code(),
+          why)).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** The port actually bound (useful with port 0). */

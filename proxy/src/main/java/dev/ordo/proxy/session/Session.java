@@ -137,6 +137,9 @@ public final class Session {
       return txn.statement(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())),
           Session::statementResponse);
     }
+    if (txn.open()) {
+      return autocommitInTransaction();
+    }
     if (a.isRead()) {
       return read(e);
     }
@@ -322,6 +325,17 @@ public final class Session {
     }
   }
 
+  /**
+   * A request marked autocommit while this session's transaction is open: the driver ends the transaction
+   * before it leaves autocommit off, so only a confused client sends one. Run, it could wait for its own
+   * transaction's locks, and everything ordered after it with it.
+   */
+  private static Response autocommitInTransaction() {
+    return new Response.Error(SqlState.ACTIVE_SQL_TRANSACTION.code(), "an autocommit request arrived while this"
+        + " connection's transaction is open; commit or roll it back first (Connection.setAutoCommit(true)"
+        + " commits it)");
+  }
+
   private Response batch(Request.Batch b) throws SQLException {
     boolean autocommit = (b.flags() & Request.FLAG_AUTOCOMMIT) != 0;
     List<TxnEntry.Statement> stmts = new ArrayList<>(b.items().size());
@@ -348,6 +362,9 @@ public final class Session {
     }
     if (!autocommit) {
       return txn.statement(true, b.keys(), stmts, Session::batchResponse);
+    }
+    if (txn.open()) {
+      return autocommitInTransaction();
     }
     Outcome o = coordinator.write(true, b.keys(), stmts);
     if (o instanceof Outcome.Failed f) {

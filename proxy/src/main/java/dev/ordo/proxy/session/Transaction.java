@@ -53,6 +53,11 @@ final class Transaction {
   private ScheduledFuture<?> idleTimer;
   private volatile boolean closed;
 
+  /** Whether a read-write transaction is open on the log (it began and has not ended). */
+  boolean open() {
+    return id != null;
+  }
+
   Transaction(String session, Coordinator coordinator, ScheduledExecutorService timer, Duration idleTimeout) {
     this.session = session;
     this.coordinator = coordinator;
