@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The {@code ordo} command line. */
 @Command(name = "ordo", mixinStandardHelpOptions = true, version = "Ordo " + OrdoNode.VERSION,
@@ -70,9 +73,12 @@ public final class OrdoCommand implements Runnable {
         description = "Directory for the log and the embedded replicas (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-        description = "Address to listen on (default: ${DEFAULT-VALUE}). Listening beyond loopback? "
-            + "Set --user and --password.")
+        description = "Address to listen on (default: ${DEFAULT-VALUE}). Beyond loopback the node requires "
+            + "--user and --password.")
     String bind;
 
     @Option(names = "--raft-port", defaultValue = "0",
@@ -167,6 +173,35 @@ public final class OrdoCommand implements Runnable {
       return 0;
     }
 
+    /**
+     * A password without a user would leave the node open while its operator believes it is not; a node
+     * listening beyond loopback without credentials lets anyone who reaches it run any SQL.
+     */
+    private void checkCredentials(String pw) {
+      if (user == null && pw != null) {
+        throw new ParameterException(spec.commandLine(), "a password is set (" + (password != null ? "--password"
+            : "ORDO_PASSWORD") + ") but no --user: clients would not be asked for it. Give --user too, or drop"
+            + " the password to run without authentication on loopback.");
+      }
+      if (user != null && (pw == null || pw.isEmpty())) {
+        throw new ParameterException(spec.commandLine(), "--user " + user + " has no password: give --password"
+            + " (or set ORDO_PASSWORD).");
+      }
+      if (user == null && !isLoopback(bind)) {
+        throw new ParameterException(spec.commandLine(), "refusing to listen on " + bind + " without "
+            + "authentication: anyone who reaches it could run any SQL on the replicas. Set --user and --password"
+            + " (or ORDO_PASSWORD), or bind to 127.0.0.1.");
+      }
+    }
+
+    private static boolean isLoopback(String host) {
+      try {
+        return java.net.InetAddress.getByName(host).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+
     NodeConfig toConfig() {
       int rp = raftPort != 0 ? raftPort : port + 1;
       NodeConfig cfg = NodeConfig.embedded(dataDir, bind, port, rp, replicaCount);
@@ -187,6 +222,7 @@ public final class OrdoCommand implements Runnable {
         log = SequencerConfig.single(nodeId, bind, rp, log.storageDir());
       }
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
+      checkCredentials(pw);
       return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
           user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
           idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval),
