@@ -179,28 +179,11 @@ public final class Nodes {
       throw new IllegalStateException("the log did not reach " + target + " on " + node.status());
     }
     for (var r : node.replicas()) {
-      if (!r.awaitApplied(target, Duration.ofSeconds(60))) {
+      // Settled, not only applied: the bookkeeping rows of rollbacks and aborts are written too.
+      if (!r.awaitSettled(target, Duration.ofSeconds(60))) {
         throw new IllegalStateException("replica " + r.name() + " did not catch up to " + target + ": "
             + node.status());
       }
-    }
-    // Caught up means every commit is visible; the rows of rollbacks and aborts may follow a moment later.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      java.util.Set<Long> counts = new java.util.HashSet<>();
-      for (int i = 0; i < node.config().replicas().size(); i++) {
-        try (Connection c = replica(node.config(), i); Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ORDO.APPLIED")) {
-          rs.next();
-          counts.add(rs.getLong(1));
-        } catch (SQLException e) {
-          counts.add(-1L - i);
-        }
-      }
-      if (counts.size() == 1) {
-        return;
-      }
-      Thread.sleep(20);
     }
   }
 }

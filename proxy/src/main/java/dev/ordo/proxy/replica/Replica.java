@@ -312,6 +312,22 @@ public final class Replica implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until this replica has applied every entry up to {@code index} and finished every transaction end
+   * decided there: the bookkeeping rows of rollbacks and aborts, which {@link #awaitApplied} does not wait for
+   * (they change no data a read could see), are written too.
+   *
+   * @return true if it has, false on timeout or if the replica stopped being healthy
+   */
+  public boolean awaitSettled(long index, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!awaitApplied(index, timeout)) {
+      return false;
+    }
+    Scheduler s = scheduler;
+    return s != null && s.awaitEndsThrough(index, Math.max(0, deadline - System.nanoTime()));
+  }
+
   /** A connection for reads (autocommit, READ COMMITTED). The caller closes it. */
   public Connection readConnection() throws SQLException {
     HikariDataSource p = pool;

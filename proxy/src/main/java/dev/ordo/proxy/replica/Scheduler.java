@@ -856,6 +856,25 @@ final class Scheduler {
     }
   }
 
+  /** Waits up to {@code nanos} until every end decided at or before log index {@code index} is finished. */
+  boolean awaitEndsThrough(long index, long nanos) throws InterruptedException {
+    LogPosition after = new LogPosition(index + 1, Integer.MIN_VALUE);
+    long deadline = System.nanoTime() + nanos;
+    endsLock.lock();
+    try {
+      while (!pendingEnds.headMap(after).isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (fault.get() != null || left <= 0) {
+          return false;
+        }
+        endsChanged.awaitNanos(left);
+      }
+      return fault.get() == null;
+    } finally {
+      endsLock.unlock();
+    }
+  }
+
   /**
    * Logical: a checkpoint. Its digest is the sum of the outcome hashes of every
    * transaction that ended before it, computed once they have all finished on
