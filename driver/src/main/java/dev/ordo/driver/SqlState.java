@@ -49,6 +49,11 @@ public enum SqlState {
    * #SERIALIZATION_FAILURE}, which retry loops recognise.
    */
   DEADLOCK_DETECTED("40P01"),
+  /**
+   * The statement would reach beyond the replicated data (files, programs, links, accounts or configuration of a
+   * replica's server, other sessions, Ordo's bookkeeping), or the session's user lacks the role a command needs.
+   */
+  INSUFFICIENT_PRIVILEGE("42501"),
   /** A statement Ordo itself answers (an {@code ORDO} command) is malformed. */
   SYNTAX_ERROR("42601"),
   /** A result set has no column of the given name. */

@@ -1,8 +1,10 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.ResultData;
 import dev.ordo.proxy.config.Backend;
+import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.sql.Nondeterminism;
 import dev.ordo.proxy.sql.TimeFunctions;
@@ -86,12 +88,21 @@ final class EntryExecutor {
       TxnEntry.Statement given = entry.statements().get(i);
       String sql = given.sql();
       if (!plain.contains(sql)) {
+        // A node refuses these before they are appended; an entry holding one anyway is refused here, alike on
+        // every replica, and never run.
+        Analysis checked = analyzer.analyze(sql);
+        if (checked.kind() == Analysis.Kind.REFUSED || checked.kind() == Analysis.Kind.FORBIDDEN) {
+          SqlState state = checked.kind() == Analysis.Kind.FORBIDDEN ? SqlState.INSUFFICIENT_PRIVILEGE
+              : SqlState.FEATURE_NOT_SUPPORTED;
+          throw new StatementFailure(i, new SQLException("Ordo refuses this statement: " + checked.reason() + ".",
+              state.code()));
+        }
         try {
           sql = Determinism.prepare(given.sql(), schema, backend, entry, i); // refusals, column defaults
         } catch (SQLException e) {
           throw new StatementFailure(i, e);
         }
-        if (analyzer.analyze(sql).kind() == dev.ordo.proxy.sql.Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
+        if (analyzer.analyze(sql).kind() == Analysis.Kind.WRITE && !Analyzer.isDdl(sql)) {
           sql = Nondeterminism.rewrite(sql, Nondeterminism.seed(entry.origin(), entry.incarnation(),
               entry.requestId(), i), backend);
         }

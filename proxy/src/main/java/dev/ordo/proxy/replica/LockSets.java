@@ -45,7 +45,8 @@ final class LockSets {
     Map<String, Mode> set = new LinkedHashMap<>();
     for (TxnEntry.Statement s : e.statements()) {
       Analysis a = analyzer.analyze(s.sql());
-      if (a.globalLock()) {
+      if (a.globalLock() || a.kind() == Analysis.Kind.REFUSED || a.kind() == Analysis.Kind.FORBIDDEN) {
+        // A refused statement is answered with its refusal where it is applied (EntryExecutor); alone.
         return global();
       }
       if (Analyzer.isDdl(s.sql())) {

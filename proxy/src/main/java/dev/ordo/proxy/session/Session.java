@@ -109,6 +109,8 @@ public final class Session {
     switch (a.kind()) {
       case REFUSED:
         return error(SqlState.FEATURE_NOT_SUPPORTED, "Ordo refuses this statement: " + a.reason() + ".");
+      case FORBIDDEN:
+        return error(SqlState.INSUFFICIENT_PRIVILEGE, "Ordo refuses this statement: " + a.reason() + ".");
       case TRANSACTION_CONTROL:
         return transactionControl(a, autocommit, e.sql());
       default:
@@ -230,6 +232,7 @@ public final class Session {
       case WRITE -> "write through the log";
       case TRANSACTION_CONTROL -> "transaction control";
       case REFUSED -> "refused (0A000)";
+      case FORBIDDEN -> "refused (42501)";
     };
     java.util.List<Object[]> rows = java.util.List.of(
         new Object[] {"parsed", String.valueOf(a.parsed())},
@@ -342,6 +345,10 @@ public final class Session {
     for (int i = 0; i < b.items().size(); i++) {
       Request.BatchItem item = b.items().get(i);
       Analysis a = analyzer.analyze(item.sql());
+      if (a.kind() == Analysis.Kind.FORBIDDEN) {
+        return new Response.Error(SqlState.INSUFFICIENT_PRIVILEGE.code(), 0, "batch item " + i
+            + " is refused: " + a.reason(), i);
+      }
       if (a.kind() == Analysis.Kind.REFUSED || a.kind() == Analysis.Kind.TRANSACTION_CONTROL) {
         return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED.code(), 0, "batch item " + i
             + " is refused: " + a.reason() + "; a batch runs as one transaction and may hold only data changes", i);

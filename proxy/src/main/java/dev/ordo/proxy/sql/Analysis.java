@@ -33,8 +33,13 @@ public record Analysis(
     WRITE,
     /** Transaction control written as SQL ({@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}, ...). */
     TRANSACTION_CONTROL,
-    /** A statement Ordo refuses outright; {@link Analysis#reason()} says why. */
-    REFUSED
+    /** A statement Ordo refuses outright (0A000); {@link Analysis#reason()} says why. */
+    REFUSED,
+    /**
+     * A statement that would reach beyond the replicated data (the replica server's files, programs, links,
+     * accounts or configuration, other sessions, Ordo's bookkeeping): refused with 42501; see {@code Confinement}.
+     */
+    FORBIDDEN
   }
 
   public Analysis {

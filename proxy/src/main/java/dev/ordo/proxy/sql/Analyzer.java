@@ -176,10 +176,20 @@ public final class Analyzer {
     if (cached != null) {
       return cached;
     }
-    Analysis a = DeterminismRules.review(sql, classify(sql), this::parseOrNull);
+    Analysis a;
+    Confinement.Verdict confined = Confinement.review(sql);
+    if (confined != null) {
+      a = confined.refusal() == Confinement.Refusal.SEVERAL_STATEMENTS ? refused(confined.reason())
+          : forbidden(confined.reason());
+    } else {
+      a = DeterminismRules.review(sql, classify(sql), this::parseOrNull);
+    }
     if (a.kind() == Analysis.Kind.WRITE) {
-      String orderDependent = OrderRules.refusal(sql); // the rules that need no schema; replicas check the rest
-      if (orderDependent != null) {
+      String bookkeeping = Confinement.bookkeepingRule(sql, a);
+      String orderDependent = bookkeeping != null ? null : OrderRules.refusal(sql); // replicas check the rest
+      if (bookkeeping != null) {
+        a = forbidden(bookkeeping);
+      } else if (orderDependent != null) {
         a = refused(orderDependent);
       }
     }
@@ -329,6 +339,10 @@ public final class Analyzer {
 
   private static Analysis refused(String why) {
     return new Analysis(Analysis.Kind.REFUSED, true, false, Set.of(), Set.of(), why);
+  }
+
+  private static Analysis forbidden(String why) {
+    return new Analysis(Analysis.Kind.FORBIDDEN, true, false, Set.of(), Set.of(), why);
   }
 
   private static Analysis classifyParsed(SqlNode node) {

@@ -76,7 +76,8 @@ final class DeterminismRules {
    * @param parse parses the statement (without its terminating semicolons), or returns null
    */
   static Analysis review(String sql, Analysis a, Function<String, SqlNode> parse) {
-    if (a.kind() == Analysis.Kind.REFUSED || a.kind() == Analysis.Kind.TRANSACTION_CONTROL) {
+    if (a.kind() == Analysis.Kind.REFUSED || a.kind() == Analysis.Kind.FORBIDDEN
+        || a.kind() == Analysis.Kind.TRANSACTION_CONTROL) {
       return a;
     }
     String why = statementRule(sql, a);

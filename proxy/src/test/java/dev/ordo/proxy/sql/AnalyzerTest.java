@@ -308,7 +308,8 @@ class AnalyzerTest {
     assertFalse(write.globalLock(), write.reason());
     assertEquals(Set.of("T"), write.tablesWritten());
     assertEquals(Analysis.Kind.READ, analyzer.analyze("SELECT 1 -- the end;").kind());
-    assertTrue(analyzer.analyze("SELECT 1; SELECT 2;").globalLock(), "two statements are not parsed");
+    Analysis two = analyzer.analyze("SELECT 1; SELECT 2;");
+    assertEquals(Analysis.Kind.REFUSED, two.kind(), "two statements are refused (ConfinementTest)");
     assertTrue(analyzer.analyze("CREATE TABLE t (id INT);").ddl());
   }
 

@@ -60,7 +60,6 @@ class DdlScopeTest {
   @ValueSource(strings = {
       "DROP TABLE t CASCADE",
       "DROP INDEX i",
-      "DROP TABLE t, u; DELETE FROM v",
       "CREATE TABLE t AS SELECT * FROM u",
       "CREATE TABLE t (LIKE u)",
       "ALTER TABLE t RENAME TO u",

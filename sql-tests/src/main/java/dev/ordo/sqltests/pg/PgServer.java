@@ -203,9 +203,27 @@ public final class PgServer implements AutoCloseable {
 
   /** Creates a new, empty database (dropping one of that name first). */
   public void createDatabase(String db) throws SQLException {
+    createDatabase(db, USER);
+  }
+
+  /** Creates a new, empty database owned by role {@code owner} (dropping one of that name first). */
+  public void createDatabase(String db, String owner) throws SQLException {
     try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-      s.execute("CREATE DATABASE " + db);
+      s.execute("CREATE DATABASE " + db + " OWNER " + owner);
+    }
+  }
+
+  /**
+   * Creates login role {@code role} if it does not exist: not a superuser, cannot create databases or roles, and
+   * holds no predefined role (so no {@code pg_read_server_files}, {@code pg_execute_server_program}); what it may
+   * do is what the owner of its databases may do.
+   */
+  public void createLeastPrivilegeRole(String role) throws SQLException {
+    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN"
+          + " CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;"
+          + " END IF; END $$");
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PgServers {
   public static final int COUNT = 3;
+  /** The role replicas connect as: it owns their databases and is not a superuser. */
+  public static final String REPLICA_ROLE = "ordo_replica";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static List<PgServer> servers;
   /** Where the shared servers keep their data: removed when the JVM exits. */
@@ -84,18 +86,22 @@ public final class PgServers {
     return replicas(shared(), n);
   }
 
-  /** {@code n} fresh, empty replica databases on the given servers, round robin. */
+  /**
+   * {@code n} fresh, empty replica databases on the given servers, round robin, each owned by and reached as
+   * {@link #REPLICA_ROLE}: the least privilege a replica needs, as docs/configuration.md advises.
+   */
   public static List<ReplicaConfig> replicas(List<PgServer> on, int n) {
     List<ReplicaConfig> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       PgServer s = on.get(i % on.size());
       String db = "ordo_" + DATABASES.incrementAndGet() + "_r" + (i + 1);
       try {
-        s.createDatabase(db);
+        s.createLeastPrivilegeRole(REPLICA_ROLE);
+        s.createDatabase(db, REPLICA_ROLE);
       } catch (SQLException e) {
         throw new IllegalStateException("cannot create database " + db + " on " + s + ": " + e.getMessage(), e);
       }
-      out.add(new ReplicaConfig("r" + (i + 1), s.jdbcUrl(db), PgServer.USER, ""));
+      out.add(new ReplicaConfig("r" + (i + 1), s.jdbcUrl(db), REPLICA_ROLE, ""));
     }
     return out;
   }

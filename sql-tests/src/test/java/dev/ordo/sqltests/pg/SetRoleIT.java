@@ -32,7 +32,14 @@ class SetRoleIT {
     String role = "ordo_limited_" + System.nanoTime();
     try (OrdoNode node = Nodes.startReady(cfg); Connection c = Nodes.connect(node); Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE guarded (id INT PRIMARY KEY)");
-      s.executeUpdate("CREATE ROLE " + role + " NOLOGIN"); // no privilege on guarded
+      // Roles are the servers' own business (Ordo refuses CREATE ROLE): made on each server, granted to the
+      // replicas' role so that it may SET ROLE to it.
+      for (PgServer server : PgServers.shared()) {
+        try (Connection admin = server.connect("postgres"); Statement a = admin.createStatement()) {
+          a.execute("CREATE ROLE " + role + " NOLOGIN"); // no privilege on guarded
+          a.execute("GRANT " + role + " TO " + PgServers.REPLICA_ROLE);
+        }
+      }
       try {
         for (int round = 0; round < 5; round++) {
           c.setAutoCommit(false);
@@ -56,7 +63,11 @@ class SetRoleIT {
         assertEquals(contents.get(0), contents.get(2));
       } finally {
         s.executeUpdate("DROP TABLE guarded");
-        s.executeUpdate("DROP ROLE " + role);
+        for (PgServer server : PgServers.shared()) {
+          try (Connection admin = server.connect("postgres"); Statement a = admin.createStatement()) {
+            a.execute("DROP ROLE " + role);
+          }
+        }
       }
     }
   }
