@@ -148,4 +148,45 @@ final class BatchCodec {
       throw new IllegalArgumentException("batch of " + total + " bytes is truncated", e);
     }
   }
+
+  /**
+   * Checks that {@code in} (from its position to its limit) is a batch as this version writes them (version
+   * {@value #VERSION}, checksum matching, payloads filling it exactly) without copying its payloads.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  static void validate(ByteBuffer in) {
+    ByteBuffer buf = in.slice();
+    int total = buf.remaining();
+    if (total < HEADER_BYTES || buf.get(0) != VERSION) {
+      throw new IllegalArgumentException("not a batch of version " + VERSION + " (" + total + " bytes"
+          + (total > 0 ? ", first byte " + buf.get(0) : "") + ")");
+    }
+    buf.position(1 + 8);
+    int expected = buf.getInt();
+    int actual = crc(buf.slice());
+    if (expected != actual) {
+      throw new IllegalArgumentException("batch of " + total + " bytes fails its checksum (CRC-32C "
+          + Integer.toHexString(actual) + ", written " + Integer.toHexString(expected) + ")");
+    }
+    try {
+      int count = buf.getInt();
+      if (count < 1 || count > buf.remaining() / PER_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException("batch of " + total + " bytes claims " + count + " payloads");
+      }
+      for (int i = 0; i < count; i++) {
+        int length = buf.getInt();
+        if (length < 0 || length > buf.remaining()) {
+          throw new IllegalArgumentException("payload " + i + " of " + count + " claims " + length
+              + " bytes but " + buf.remaining() + " remain");
+        }
+        buf.position(buf.position() + length);
+      }
+      if (buf.hasRemaining()) {
+        throw new IllegalArgumentException(buf.remaining() + " bytes follow the last of " + count + " payloads");
+      }
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("batch of " + total + " bytes is truncated", e);
+    }
+  }
 }

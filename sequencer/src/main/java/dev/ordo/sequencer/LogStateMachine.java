@@ -7,6 +7,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -52,6 +53,24 @@ final class LogStateMachine extends BaseStateMachine {
     }
     advance(entry.getTerm(), entry.getIndex());
     return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /**
+   * Called by Ratis on the leader for every append a client asks for, before anything is written: only a
+   * well-formed batch of this version enters the log. Anything else (raw bytes, a truncated or corrupted batch)
+   * is refused to its sender, so no reader ever meets an entry it cannot decode.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      BatchCodec.validate(request.getMessage().getContent().asReadOnlyByteBuffer());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: refused an append from client {}: {}", peerId, request.getClientId(), e.getMessage());
+      trx.setException(new IllegalArgumentException("Ordo log peer " + peerId + " refuses this append: "
+          + e.getMessage(), e));
+    }
+    return trx;
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
@@ -184,6 +185,11 @@ public final class RatisSequencer implements Sequencer {
   static RatisSequencer start(SequencerConfig config, Consumer<RaftProperties> serverTuning)
       throws SequencerException {
     Objects.requireNonNull(config, "config");
+    try {
+      config.requireLoopbackOrTls();
+    } catch (IllegalArgumentException e) {
+      throw new SequencerException(e.getMessage(), e);
+    }
     RatisSettings settings = new RatisSettings(config);
     RaftGroupId groupId = groupId(config.groupName());
     List<RaftPeer> peers = new ArrayList<>();
@@ -205,9 +211,10 @@ public final class RatisSequencer implements Sequencer {
     }
     RaftProperties properties = settings.serverProperties();
     serverTuning.accept(properties);
-    LOG.info("{}: starting Raft peer of group '{}' ({}) at {}, peers {}, {} {}, batches of at most {} payloads"
-            + " / {} bytes, {} in flight, request timeout {}",
-        config.peerId(), config.groupName(), groupId.getUuid(), address(config.self()), config.peers(),
+    LOG.info("{}: starting Raft peer of group '{}' ({}) at {} (listening on {}, {}), peers {}, {} {}, batches of"
+            + " at most {} payloads / {} bytes, {} in flight, request timeout {}",
+        config.peerId(), config.groupName(), groupId.getUuid(), address(config.self()), config.listenHost(),
+        config.tls() == null ? "Netty, no TLS" : "gRPC, mutual TLS with " + config.tls().trusted(), config.peers(),
         option == StartupOption.FORMAT ? "formatting" : "recovering", groupDir,
         config.maxBatchPayloads(), config.maxBatchBytes(), config.maxInFlight(), config.requestTimeout());
 
@@ -217,11 +224,12 @@ public final class RatisSequencer implements Sequencer {
     RaftClient readClient = null;
     try {
       server = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(stateMachine)
-          .setProperties(properties).setOption(option).build();
+          .setProperties(properties).setParameters(settings.parameters()).setOption(option).build();
       server.start();
       RaftServer.Division division = server.getDivision(groupId);
-      writeClient = newClient(group, settings.writeClientProperties(), settings.writeRetryPolicy());
-      readClient = newClient(group, settings.readClientProperties(), RetryPolicies.noRetry());
+      writeClient = newClient(group, settings.writeClientProperties(), settings.parameters(),
+          settings.writeRetryPolicy());
+      readClient = newClient(group, settings.readClientProperties(), settings.parameters(), RetryPolicies.noRetry());
       return new RatisSequencer(config, settings, stateMachine, server, division, writeClient, readClient);
     } catch (IOException | RuntimeException e) {
       closeQuietly(config.peerId(), writeClient);
@@ -231,9 +239,10 @@ public final class RatisSequencer implements Sequencer {
     }
   }
 
-  private static RaftClient newClient(RaftGroup group, RaftProperties properties, RetryPolicy retryPolicy) {
+  private static RaftClient newClient(RaftGroup group, RaftProperties properties, Parameters parameters,
+      RetryPolicy retryPolicy) {
     return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
-        .setProperties(properties).setRetryPolicy(retryPolicy).build();
+        .setProperties(properties).setParameters(parameters).setRetryPolicy(retryPolicy).build();
   }
 
   /** The Raft group id of a group name: the same on every peer. */

@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.retry.RetryPolicies;
@@ -72,11 +75,40 @@ final class RatisSettings {
     return (long) config.maxBatchBytes() + ENTRY_OVERHEAD_BYTES;
   }
 
+  /**
+   * The transport: Netty, whose Raft calls have no TLS in Ratis 3.3, on loopback; gRPC with mutual TLS when the
+   * peers have certificates.
+   */
+  private void transport(RaftProperties p) {
+    RaftConfigKeys.Rpc.setType(p, config.tls() == null ? SupportedRpcType.NETTY : SupportedRpcType.GRPC);
+  }
+
+  /**
+   * The Ratis parameters that carry the peers' TLS material (server and clients alike), or null without TLS.
+   * Every channel is mutual: a peer or client without a certificate the trusted authority signed is refused
+   * during the handshake, before any Raft or admin call.
+   */
+  Parameters parameters() {
+    SequencerConfig.PeerTls tls = config.tls();
+    if (tls == null) {
+      return null;
+    }
+    Parameters p = new Parameters();
+    GrpcConfigKeys.TLS.setConf(p, new GrpcTlsConfig(tls.privateKey().toFile(), tls.certificate().toFile(),
+        tls.trusted().toFile(), true));
+    return p;
+  }
+
   RaftProperties serverProperties() {
     RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
-    NettyConfigKeys.Server.setHost(p, config.self().host());
-    NettyConfigKeys.Server.setPort(p, config.self().port());
+    transport(p);
+    if (config.tls() == null) {
+      NettyConfigKeys.Server.setHost(p, config.listenHost());
+      NettyConfigKeys.Server.setPort(p, config.self().port());
+    } else {
+      GrpcConfigKeys.Server.setHost(p, config.listenHost());
+      GrpcConfigKeys.Server.setPort(p, config.self().port());
+    }
     RaftServerConfigKeys.setStorageDir(p, List.of(config.storageDir().toFile()));
 
     // Durability: see RatisSequencer. Explicit, so a change of default cannot weaken it.
@@ -116,7 +148,7 @@ final class RatisSettings {
   /** The client that sends batches: at most maxInFlight of them are outstanding. */
   RaftProperties writeClientProperties() {
     RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+    transport(p);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, td(attemptTimeout()));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, config.maxInFlight());
     return p;
@@ -125,7 +157,7 @@ final class RatisSettings {
   /** The client that sends read index requests, one attempt each: RatisSequencer retries them. */
   RaftProperties readClientProperties() {
     RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+    transport(p);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, td(readAttemptTimeout()));
     return p;
   }

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param maxBatchBytes the most payload bytes in one Raft entry
  * @param maxInFlight the most Raft entries this peer has appended and not yet seen committed
  * @param requestTimeout how long an append or read index may wait for a leader
+ * @param bindHost the address this peer's Raft endpoint listens on, or null for the host of its own entry in
+ *     {@code peers} (which is what the other peers connect to)
+ * @param tls the certificates with which peers authenticate each other, or null for none (then the Raft
+ *     endpoint must listen on loopback only: see {@link #requireLoopbackOrTls})
  */
 public record SequencerConfig(
     String peerId,
@@ -25,7 +29,34 @@ public record SequencerConfig(
     int maxBatchPayloads,
     int maxBatchBytes,
     int maxInFlight,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    String bindHost,
+    PeerTls tls) {
+
+  /**
+   * Mutual TLS between peers: each peer presents its certificate and accepts only peers (and clients) whose
+   * certificate the trusted authority signed. PEM files; the key unencrypted PKCS#8 ({@code ordo certs} writes
+   * all three).
+   *
+   * @param certificate this peer's certificate chain; its subject alternative names must hold the host the
+   *     other peers reach it by
+   * @param privateKey this peer's private key
+   * @param trusted the certificate authority (or authorities) whose peers are accepted
+   */
+  public record PeerTls(Path certificate, Path privateKey, Path trusted) {
+    public PeerTls {
+      Objects.requireNonNull(certificate, "peer certificate");
+      Objects.requireNonNull(privateKey, "peer private key");
+      Objects.requireNonNull(trusted, "trusted certificate authority");
+    }
+  }
+
+  /** Without a separate bind address or TLS. */
+  public SequencerConfig(String peerId, List<Peer> peers, String groupName, Path storageDir, int maxBatchPayloads,
+      int maxBatchBytes, int maxInFlight, Duration requestTimeout) {
+    this(peerId, peers, groupName, storageDir, maxBatchPayloads, maxBatchBytes, maxInFlight, requestTimeout,
+        null, null);
+  }
 
   /** One peer of the group: its id and the host and port of its Raft endpoint. */
   public record Peer(String id, String host, int port) {
@@ -92,5 +123,47 @@ public record SequencerConfig(
   /** The peer entry of this peer. */
   public Peer self() {
     return peers.stream().filter(p -> p.id().equals(peerId)).findFirst().orElseThrow();
+  }
+
+  /** The address the Raft endpoint listens on. */
+  public String listenHost() {
+    return bindHost != null ? bindHost : self().host();
+  }
+
+  /** This configuration listening on {@code host}. */
+  public SequencerConfig withBindHost(String host) {
+    return new SequencerConfig(peerId, peers, groupName, storageDir, maxBatchPayloads, maxBatchBytes, maxInFlight,
+        requestTimeout, host, tls);
+  }
+
+  /** This configuration with peers authenticated by {@code newTls} (null: none). */
+  public SequencerConfig withTls(PeerTls newTls) {
+    return new SequencerConfig(peerId, peers, groupName, storageDir, maxBatchPayloads, maxBatchBytes, maxInFlight,
+        requestTimeout, bindHost, newTls);
+  }
+
+  /**
+   * Refuses a Raft endpoint reachable beyond this machine without TLS: whoever reaches it could append entries
+   * that every replica runs.
+   *
+   * @throws IllegalArgumentException naming the address and the options that fix it
+   */
+  public void requireLoopbackOrTls() {
+    if (tls != null) {
+      return;
+    }
+    String host = listenHost();
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException("peer " + peerId + ": the Raft endpoint would listen on " + host
+          + " without TLS, and whoever reaches it could append entries every replica runs; give the peers"
+          + " certificates (--peer-cert, --peer-key, --peer-ca; 'ordo certs' makes them), or listen on"
+          + " loopback (--raft-bind 127.0.0.1)");
+    }
   }
 }

@@ -25,6 +25,32 @@ class BatchCodecTest {
     }
   }
 
+  /** What a leader lets into its log: a whole batch of this version, and nothing that is not one. */
+  @Test
+  void validationAcceptsWhatEncodeWritesAndNothingElse() {
+    byte[] good = BatchCodec.encode(List.of(bytes("one"), new byte[0], bytes("three")));
+    BatchCodec.stampTime(good, 1_234_567L);
+    BatchCodec.validate(ByteBuffer.wrap(good));
+    Random random = new Random(11);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] bad = good.clone();
+      int at = random.nextInt(bad.length);
+      int flip = 1 + random.nextInt(255);
+      bad[at] ^= (byte) flip;
+      if (at >= 1 && at < 9) {
+        continue; // the time field is not covered by the checksum: any time is a valid batch
+      }
+      assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(bad)),
+          "byte " + at + " changed");
+    }
+    for (int cut = 0; cut < good.length; cut++) {
+      int n = cut;
+      assertThrows(IllegalArgumentException.class,
+          () -> BatchCodec.validate(ByteBuffer.wrap(java.util.Arrays.copyOf(good, n))), "cut at " + n);
+    }
+    assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(bytes("raw bytes"))));
+  }
+
   @Test
   void roundTripsPayloadsInOrder() {
     List<byte[]> payloads = List.of(bytes("first"), new byte[0], bytes("third"), new byte[] {0, -1, 127});

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** The {@code ordo} command line. */
 @Command(name = "ordo", mixinStandardHelpOptions = true, version = "Ordo " + OrdoNode.VERSION,
     description = "Strictly serializable SQL over ordinary database replicas.",
-    subcommands = {OrdoCommand.Serve.class, CommandLine.HelpCommand.class})
+    subcommands = {OrdoCommand.Serve.class, OrdoCommand.Certs.class, CommandLine.HelpCommand.class})
 public final class OrdoCommand implements Runnable {
 
   @Override
@@ -84,6 +84,23 @@ public final class OrdoCommand implements Runnable {
     @Option(names = "--raft-port", defaultValue = "0",
         description = "Port of this node's log peer (default: client port + 1).")
     int raftPort;
+
+    @Option(names = "--raft-bind", paramLabel = "ADDRESS",
+        description = "Address the log peer listens on (default: 127.0.0.1 for a single node; with --peers, "
+            + "this node's host in the list). Beyond loopback the peers must have certificates (--peer-cert).")
+    String raftBind;
+
+    @Option(names = "--peer-cert", paramLabel = "PEM",
+        description = "This node's certificate for mutual TLS between log peers ('ordo certs' makes it); with "
+            + "--peer-key and --peer-ca.")
+    Path peerCert;
+
+    @Option(names = "--peer-key", paramLabel = "PEM", description = "This node's private key (PKCS#8 PEM).")
+    Path peerKey;
+
+    @Option(names = "--peer-ca", paramLabel = "PEM",
+        description = "The certificate authority whose peers this node accepts (ca.pem of 'ordo certs').")
+    Path peerCa;
 
     @Option(names = "--node-id", defaultValue = "n1", description = "This node's id (default: ${DEFAULT-VALUE}).")
     String nodeId;
@@ -194,6 +211,23 @@ public final class OrdoCommand implements Runnable {
       }
     }
 
+    private SequencerConfig.PeerTls peerTls() {
+      int given = (peerCert != null ? 1 : 0) + (peerKey != null ? 1 : 0) + (peerCa != null ? 1 : 0);
+      if (given == 0) {
+        return null;
+      }
+      if (given < 3) {
+        throw new ParameterException(spec.commandLine(), "mutual TLS between peers needs all of --peer-cert,"
+            + " --peer-key and --peer-ca ('ordo certs' makes them)");
+      }
+      for (Path f : List.of(peerCert, peerKey, peerCa)) {
+        if (!java.nio.file.Files.isReadable(f)) {
+          throw new ParameterException(spec.commandLine(), "cannot read " + f.toAbsolutePath());
+        }
+      }
+      return new SequencerConfig.PeerTls(peerCert, peerKey, peerCa);
+    }
+
     private static boolean isLoopback(String host) {
       try {
         return java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -217,9 +251,15 @@ public final class OrdoCommand implements Runnable {
       if (peers != null && !peers.isEmpty()) {
         List<SequencerConfig.Peer> ps = peers.stream().map(SequencerConfig.Peer::parse).toList();
         log = new SequencerConfig(nodeId, ps, log.groupName(), log.storageDir(), log.maxBatchPayloads(),
-            log.maxBatchBytes(), log.maxInFlight(), log.requestTimeout());
-      } else if (!nodeId.equals(log.peerId())) {
-        log = SequencerConfig.single(nodeId, bind, rp, log.storageDir());
+            log.maxBatchBytes(), log.maxInFlight(), log.requestTimeout(), raftBind, null);
+      } else {
+        log = SequencerConfig.single(nodeId, raftBind != null ? raftBind : "127.0.0.1", rp, log.storageDir());
+      }
+      log = log.withTls(peerTls());
+      try {
+        log.requireLoopbackOrTls();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
       checkCredentials(pw);
@@ -227,6 +267,58 @@ public final class OrdoCommand implements Runnable {
           user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
           idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval),
           earlyExecution);
+    }
+  }
+
+  /** {@code ordo certs}: a certificate authority and the certificates of a cluster's log peers. */
+  @Command(name = "certs", mixinStandardHelpOptions = true,
+      description = {"Makes a certificate authority for one cluster and a certificate and key for each log peer, "
+          + "for mutual TLS between peers (ordo serve --peer-cert, --peer-key, --peer-ca).",
+          "With an existing ca.pem and ca-key.pem in the directory, signs the new peers with them."})
+  static final class Certs implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "ordo-certs", paramLabel = "DIR",
+        description = "Where to write ca.pem, ca-key.pem and ID.pem, ID-key.pem per peer (default: "
+            + "${DEFAULT-VALUE}; created 0700, keys 0600).")
+    Path dir;
+
+    @Option(names = "--days", defaultValue = "825", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @CommandLine.Parameters(paramLabel = "ID=HOST[,HOST...]", arity = "1..*",
+        description = "A peer: its node id and every host name or address the other peers reach it by.")
+    List<String> peers;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
+      for (String p : peers) {
+        int eq = p.indexOf('=');
+        if (eq <= 0 || eq == p.length() - 1) {
+          throw new ParameterException(spec.commandLine(), "peer '" + p + "' is not of the form ID=HOST[,HOST...]");
+        }
+        hosts.put(p.substring(0, eq), List.of(p.substring(eq + 1).split(",")));
+      }
+      if (days < 1) {
+        throw new ParameterException(spec.commandLine(), "--days must be at least 1");
+      }
+      java.util.Map<String, SequencerConfig.PeerTls> made;
+      try {
+        made = dev.ordo.sequencer.PeerCertificates.create(dir, hosts, Duration.ofDays(days));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      System.out.println("Certificate authority: " + dir.resolve(dev.ordo.sequencer.PeerCertificates.CA_CERTIFICATE)
+          + " (its key " + dir.resolve(dev.ordo.sequencer.PeerCertificates.CA_KEY)
+          + " signs more peers later: keep it off the nodes)");
+      for (java.util.Map.Entry<String, SequencerConfig.PeerTls> e : made.entrySet()) {
+        SequencerConfig.PeerTls t = e.getValue();
+        System.out.println("  " + e.getKey() + ": ordo serve --node-id " + e.getKey() + " --peer-cert "
+            + t.certificate() + " --peer-key " + t.privateKey() + " --peer-ca " + t.trusted());
+      }
+      return 0;
     }
   }
 }

@@ -111,11 +111,19 @@ public record NodeConfig(
 
   /**
    * The embedded default: one node, a single-peer log under {@code dataDir/log},
-   * {@code replicaCount} H2 file replicas under {@code dataDir/replicas}.
+   * {@code replicaCount} H2 file replicas under {@code dataDir/replicas}. The log peer listens on {@code bindHost}
+   * if that is a loopback address, else on 127.0.0.1: a single peer needs no one to reach it.
    */
   public static NodeConfig embedded(Path dataDir, String bindHost, int port, int raftPort, int replicaCount) {
     Path abs = dataDir.toAbsolutePath().normalize();
-    SequencerConfig log = SequencerConfig.single("n1", bindHost, raftPort, abs.resolve("log"));
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(bindHost).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      loopback = false;
+    }
+    SequencerConfig log = SequencerConfig.single("n1", loopback ? bindHost : "127.0.0.1", raftPort,
+        abs.resolve("log"));
     return new NodeConfig("n1", DEFAULT_DATABASE, bindHost, port, abs, log, h2Replicas(abs, replicaCount),
         null, null, 64, "UTC", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60),
         CheckpointSettings.DEFAULT);

@@ -70,7 +70,12 @@ public final class InJvmCluster implements FaultTarget, AutoCloseable {
 
   private static InJvmCluster startOnce(Path dir, int n, int replicasPerNode, long seed, Backend backend)
       throws Exception {
-    List<NodeConfig> configs = configs(dir, n, replicasPerNode, backend);
+    return start(configs(dir, n, replicasPerNode, backend), seed);
+  }
+
+  /** Starts the nodes of {@code configs} together and waits until each is ready. */
+  public static InJvmCluster start(List<NodeConfig> configs, long seed) throws Exception {
+    int n = configs.size();
     ExecutorService starter = Executors.newFixedThreadPool(n);
     List<Future<OrdoNode>> futures = new ArrayList<>();
     for (NodeConfig c : configs) {
