@@ -55,11 +55,20 @@ final class Channel {
 
   /** Opens a TCP connection to {@code node}, waiting at most {@code timeoutMillis} (0 = no limit). */
   static Channel open(HostPort node, int timeoutMillis) throws IOException {
+    return open(node, timeoutMillis, null);
+  }
+
+  /** As {@link #open(HostPort, int)}, with TLS when {@code tls} is not null (the handshake within the timeout). */
+  static Channel open(HostPort node, int timeoutMillis, ClientTls tls) throws IOException {
     Socket s = new Socket();
     try {
       s.setTcpNoDelay(true);
       s.setKeepAlive(true);
       s.connect(new InetSocketAddress(node.host(), node.port()), timeoutMillis);
+      if (tls != null) {
+        s.setSoTimeout(timeoutMillis);
+        s = tls.wrap(s, node.host(), node.port());
+      }
       return new Channel(node, s);
     } catch (IOException | RuntimeException e) {
       s.close();
@@ -72,14 +81,14 @@ final class Channel {
   }
 
   /**
-   * Sends the Hello and reads the answer, waiting at most {@code timeoutMillis}.
+   * Sends a message of the handshake (Hello, Auth) and reads the answer, waiting at most {@code timeoutMillis}.
    * Failures are left as exceptions for the caller to collect: the node may be
    * one of several.
    */
-  Response handshake(Request.Hello hello, int timeoutMillis) throws IOException {
+  Response handshake(Request request, int timeoutMillis) throws IOException {
     try (ResourceLock l = lock.obtain()) {
       socket.setSoTimeout(timeoutMillis);
-      writeFrame(encode(hello));
+      writeFrame(encode(request));
       return receive(MAX_HELLO_FRAME);
     }
   }
@@ -299,6 +308,9 @@ final class Channel {
   static String describe(IOException e, int timeoutMillis) {
     if (e instanceof UnknownHostException) {
       return "unknown host";
+    } else if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failed: " + e.getMessage() + " (check sslmode and sslrootcert, and that the node serves TLS:"
+          + " ordo serve --tls-cert)";
     } else if (e instanceof SocketTimeoutException) {
       return timeoutMillis > 0 ? "no answer within " + timeoutMillis + " ms" : "timed out";
     } else if (e instanceof EOFException) {

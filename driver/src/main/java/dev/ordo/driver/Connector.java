@@ -4,6 +4,7 @@ import dev.ordo.driver.OrdoUrl.HostPort;
 import dev.ordo.driver.wire.ProtocolException;
 import dev.ordo.driver.wire.Request;
 import dev.ordo.driver.wire.Response;
+import dev.ordo.driver.wire.Scram;
 import java.io.IOException;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,12 +35,14 @@ final class Connector {
         ? OrdoProperty.LOGIN_TIMEOUT.getSeconds(props)
         : DriverManager.getLoginTimeout();
     long deadline = loginSeconds > 0 ? System.nanoTime() + loginSeconds * 1_000_000_000L : Long.MAX_VALUE;
-    Request.Hello hello = new Request.Hello(Request.VERSION, url.database(),
-        OrdoProperty.USER.get(props), OrdoProperty.PASSWORD.get(props), sessionProperties(props));
+    String user = OrdoProperty.USER.get(props);
+    String password = OrdoProperty.PASSWORD.get(props);
+    Map<String, String> sessionProperties = sessionProperties(props);
 
     LOG.log(System.Logger.Level.DEBUG, "ordo: connecting to {0} database {1} as {2} (connectTimeout={3} ms,"
-        + " socketTimeout={4} ms, loginTimeout={5} s, properties {6})", url.nodes(), url.database(), hello.user(),
-        connectMillis, socketMillis, loginSeconds, hello.properties().keySet());
+        + " socketTimeout={4} ms, loginTimeout={5} s, properties {6})", url.nodes(), url.database(), user,
+        connectMillis, socketMillis, loginSeconds, sessionProperties.keySet());
+    ClientTls tls = ClientTls.of(props);
     String target = OrdoProperty.TARGET_SERVER_TYPE.get(props);
     boolean wantsLeader = switch (target) {
       case "any" -> false;
@@ -65,8 +68,32 @@ final class Connector {
         }
         Channel channel = null;
         try {
-          channel = Channel.open(node, timeout);
-          Response r = channel.handshake(hello, timeout);
+          channel = Channel.open(node, timeout, tls);
+          // With a user, a SCRAM-SHA-256 exchange: the password never crosses the wire.
+          Scram.Client scram = user == null ? null : new Scram.Client(password);
+          Response r = channel.handshake(new Request.Hello(Request.VERSION, url.database(), user,
+              scram == null ? null : scram.first(), sessionProperties), timeout);
+          if (r instanceof Response.AuthChallenge challenge) {
+            if (scram == null) {
+              channel.abort("asked for a password");
+              throw SqlExceptions.create(SqlState.INVALID_AUTHORIZATION, "node at " + node + " requires a user"
+                  + " and password: set the user and password properties (or DriverManager.getConnection(url,"
+                  + " user, password))");
+            }
+            String proof;
+            try {
+              proof = scram.finalMessage(challenge.data());
+            } catch (IllegalArgumentException e) {
+              throw new ProtocolException("malformed SCRAM challenge: " + e.getMessage());
+            }
+            r = channel.handshake(new Request.Auth(proof), timeout);
+            if (r instanceof Response.HelloOk ok && !scram.verifyServerFinal(ok.auth())) {
+              channel.abort("could not prove it knows the password");
+              throw SqlExceptions.create(SqlState.INVALID_AUTHORIZATION, "node at " + node + " accepted the"
+                  + " password without proving that it knows it (SCRAM server signature missing or wrong): it is"
+                  + " not the Ordo node it claims to be; check the URL and the network path");
+            }
+          }
           if (r instanceof Response.HelloOk ok) {
             channel.setNetworkTimeout(socketMillis);
             LOG.log(System.Logger.Level.DEBUG, "ordo: connected to {0} (node {1}, server {2}, backend {3},"

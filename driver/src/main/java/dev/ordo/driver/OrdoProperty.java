@@ -38,7 +38,15 @@ public enum OrdoProperty {
           + " a leader's writes skip a network hop), primary (only the leading node) or any (the first that"
           + " accepts)."),
   /** Name of the application, shown in the node's session list and logs. */
-  APPLICATION_NAME("applicationName", null, "Name of the application, shown in the node's session list and logs.");
+  APPLICATION_NAME("applicationName", null, "Name of the application, shown in the node's session list and logs."),
+  /** {@code true}: TLS with the node's certificate fully checked (as {@code sslmode=verify-full}). */
+  SSL("ssl", "false", "true: connect with TLS and check the node's certificate and host name (sslmode=verify-full)."),
+  /** {@code disable}, {@code require}, {@code verify-ca} or {@code verify-full}, as pgjdbc's. */
+  SSL_MODE("sslmode", null, "disable, require (encrypted, certificate not checked), verify-ca (signed by a trusted"
+      + " authority) or verify-full (also names the URL's host); overrides ssl."),
+  /** A PEM file of the authorities whose node certificates are trusted; default: the JVM's trust store. */
+  SSL_ROOT_CERT("sslrootcert", null, "PEM file of the certificate authorities that sign the nodes' certificates;"
+      + " default: the JVM's trusted authorities.");
 
   private final String name;
   private final String defaultValue;

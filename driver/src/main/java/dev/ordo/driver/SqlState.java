@@ -40,6 +40,11 @@ public enum SqlState {
   NO_ACTIVE_SQL_TRANSACTION("25P01"),
   /** A write in a read-only transaction. */
   READ_ONLY_SQL_TRANSACTION("25006"),
+  /**
+   * The node requires credentials that were not given, turns away logins from the client's address for a while
+   * after repeated failures, or could not prove that it knows the password.
+   */
+  INVALID_AUTHORIZATION("28000"),
   /** Wrong user name or password. */
   INVALID_PASSWORD("28P01"),
   /** Serialization conflict; safe to retry. */

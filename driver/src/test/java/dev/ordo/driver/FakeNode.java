@@ -22,7 +22,7 @@ import java.util.function.Function;
  * returns. A script answer of null closes the connection without answering.
  */
 final class FakeNode implements AutoCloseable {
-  static final Response.HelloOk HELLO_OK = new Response.HelloOk("test", "node-1", "H2", true);
+  static final Response.HelloOk HELLO_OK = new Response.HelloOk("test", "node-1", "H2", true, null);
 
   final BlockingQueue<Request> received = new LinkedBlockingQueue<>();
   private final ServerSocket server;

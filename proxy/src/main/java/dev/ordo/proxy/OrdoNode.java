@@ -7,6 +7,7 @@ import dev.ordo.proxy.replica.DivergenceMonitor;
 import dev.ordo.proxy.replica.Replica;
 import dev.ordo.proxy.server.ProxyServer;
 import dev.ordo.proxy.server.ServerSettings;
+import dev.ordo.proxy.server.Users;
 import dev.ordo.proxy.sql.Analyzer;
 import dev.ordo.proxy.txn.Coordinator;
 import dev.ordo.proxy.txn.Stages;
@@ -93,10 +94,10 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
         r.setDigestSink(monitor);
         r.start();
       }
-      ServerSettings settings = new ServerSettings(config.nodeId(), config.database(),
-          config.user(), config.password(), VERSION, config.backend().productName());
-      server = new ProxyServer(config.bindHost(), config.port(), settings, analyzer, coordinator,
-          config.handshakeTimeout(), config.idleInTransactionTimeout());
+      ServerSettings settings = new ServerSettings(config.nodeId(), config.database(), users(config), VERSION,
+          config.backend().productName());
+      server = ProxyServer.start(config.bindHost(), config.port(), settings, analyzer, coordinator,
+          config.handshakeTimeout(), config.idleInTransactionTimeout(), config.security());
       abortEarlierIncarnations(config.nodeId(), coordinator);
       coordinator.startOwnerWatch();
       coordinator.startCheckpoints(config.checkpoints());
@@ -231,6 +232,13 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
       rc = new ReplicaConfig(name, jdbcUrl, user, password);
     } catch (IllegalArgumentException e) {
       throw new SQLException(e.getMessage(), "22023", e);
+    }
+    String host = urlHost(jdbcUrl);
+    java.util.Set<String> allowed = allowedReplicaHosts();
+    if (host == null || !allowed.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+      throw new SQLException("node " + config.nodeId() + " copies replicas only to the hosts it is allowed to ("
+          + String.join(", ", allowed) + "), not to " + host + "; an operator allows more with --replica-hosts",
+          "42501");
     }
     if (rc.backend() != Backend.POSTGRESQL || config.backend() != Backend.POSTGRESQL) {
       throw new SQLException("adding a replica to a running node copies a PostgreSQL replica into an empty "
@@ -376,5 +384,50 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     replicas.forEach(Replica::stop);
     sequencer.close();
     log.info("{}: stopped", config.nodeId());
+  }
+
+  /** The users of {@code config}: its users file and its single account (an administrator); null if neither. */
+  private static Users users(NodeConfig config) {
+    Users users = null;
+    if (config.security().usersFile() != null) {
+      try {
+        users = Users.load(config.security().usersFile());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read the users file " + config.security().usersFile() + ": "
+            + e, e);
+      }
+    }
+    if (config.user() != null) {
+      Users single = Users.single(config.user(), config.password());
+      users = users == null ? single : users.and(single);
+    }
+    return users;
+  }
+
+  /**
+   * The hosts ORDO ADD REPLICA may copy to: {@code --replica-hosts}, or else loopback and the hosts of the
+   * configured replicas. Lower case.
+   */
+  private java.util.Set<String> allowedReplicaHosts() {
+    java.util.Set<String> hosts = new java.util.TreeSet<>();
+    if (!config.security().replicaHosts().isEmpty()) {
+      config.security().replicaHosts().forEach(h -> hosts.add(h.toLowerCase(java.util.Locale.ROOT)));
+      return hosts;
+    }
+    hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "::1", "[::1]"));
+    for (ReplicaConfig r : config.replicas()) {
+      String h = urlHost(r.jdbcUrl());
+      if (h != null) {
+        hosts.add(h.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return hosts;
+  }
+
+  /** The host of a {@code jdbc:postgresql://host[:port]/…} URL (the first, if it lists several), or null. */
+  static String urlHost(String jdbcUrl) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:postgresql://(\\[[^\\]]*\\]|[^:/,?]*)")
+        .matcher(jdbcUrl);
+    return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
   }
 }

@@ -18,9 +18,10 @@ public sealed interface Request {
   /** "ORDO" in ASCII: the first four bytes of the first message's body. */
   int MAGIC = 0x4F52444F;
   /** The protocol version this driver speaks. */
-  short VERSION = 2;
+  short VERSION = 3;
 
   byte T_HELLO = 0x01;
+  byte T_AUTH = 0x02;
   byte T_EXECUTE = 0x10;
   byte T_BATCH = 0x11;
   byte T_METADATA = 0x12;
@@ -35,8 +36,14 @@ public sealed interface Request {
 
   void write(DataOutput out) throws IOException;
 
-  /** Opens a session. The first message of every connection. */
-  record Hello(short version, String database, String user, String password, Map<String, String> properties)
+  /**
+   * Opens a session. The first message of every connection.
+   *
+   * @param user the user name, or null
+   * @param auth with a user: the SCRAM-SHA-256 client-first-message ({@link Scram.Client#first()}); the password
+   *     itself never crosses the wire
+   */
+  record Hello(short version, String database, String user, String auth, Map<String, String> properties)
       implements Request {
     public Hello {
       properties = Map.copyOf(properties);
@@ -49,12 +56,21 @@ public sealed interface Request {
       out.writeShort(version);
       Values.writeString(out, database);
       Values.writeString(out, user);
-      Values.writeString(out, password);
+      Values.writeString(out, auth);
       out.writeInt(properties.size());
       for (Map.Entry<String, String> e : properties.entrySet()) {
         Values.writeString(out, e.getKey());
         Values.writeString(out, e.getValue());
       }
+    }
+  }
+
+  /** The SCRAM-SHA-256 client-final-message, in answer to {@link Response.AuthChallenge}. */
+  record Auth(String data) implements Request {
+    @Override
+    public void write(DataOutput out) throws IOException {
+      out.writeByte(T_AUTH);
+      Values.writeString(out, data);
     }
   }
 
@@ -165,7 +181,7 @@ public sealed interface Request {
         short version = in.readShort();
         String db = Values.readString(in);
         String user = Values.readString(in);
-        String password = Values.readString(in);
+        String auth = Values.readString(in);
         int n = Values.readCount(in, 1024, "property", 8);
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -175,8 +191,10 @@ public sealed interface Request {
             props.put(k, v);
           }
         }
-        return new Hello(version, db, user, password, props);
+        return new Hello(version, db, user, auth, props);
       }
+      case T_AUTH:
+        return new Auth(Values.readString(in));
       case T_EXECUTE: {
         int flags = in.readInt();
         int maxRows = in.readInt();

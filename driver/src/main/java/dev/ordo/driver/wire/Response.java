@@ -12,11 +12,18 @@ public sealed interface Response {
   byte T_BATCH_DONE = (byte) 0x84;
   byte T_ERROR = (byte) 0x85;
   byte T_OK = (byte) 0x86;
+  byte T_AUTH_CHALLENGE = (byte) 0x87;
 
   void write(DataOutput out) throws IOException;
 
-  /** The session is open. */
-  record HelloOk(String serverVersion, String nodeId, String backend, boolean leads) implements Response {
+  /**
+   * The session is open.
+   *
+   * @param auth after a SCRAM exchange, the server-final-message, which proves the node knows the password's
+   *     verifier; else null
+   */
+  record HelloOk(String serverVersion, String nodeId, String backend, boolean leads, String auth)
+      implements Response {
     @Override
     public void write(DataOutput out) throws IOException {
       out.writeByte(T_HELLO_OK);
@@ -24,6 +31,16 @@ public sealed interface Response {
       Values.writeString(out, nodeId);
       Values.writeString(out, backend);
       out.writeBoolean(leads);
+      Values.writeString(out, auth);
+    }
+  }
+
+  /** The node requires a password: the SCRAM-SHA-256 server-first-message; the driver answers with Auth. */
+  record AuthChallenge(String data) implements Response {
+    @Override
+    public void write(DataOutput out) throws IOException {
+      out.writeByte(T_AUTH_CHALLENGE);
+      Values.writeString(out, data);
     }
   }
 
@@ -104,7 +121,10 @@ public sealed interface Response {
     byte type = in.readByte();
     switch (type) {
       case T_HELLO_OK:
-        return new HelloOk(Values.readString(in), Values.readString(in), Values.readString(in), in.readBoolean());
+        return new HelloOk(Values.readString(in), Values.readString(in), Values.readString(in), in.readBoolean(),
+            Values.readString(in));
+      case T_AUTH_CHALLENGE:
+        return new AuthChallenge(Values.readString(in));
       case T_ROWS:
         return new Rows(ResultData.read(in));
       case T_UPDATE: {

@@ -2,6 +2,7 @@ package dev.ordo.proxy.cli;
 
 import dev.ordo.proxy.OrdoNode;
 import dev.ordo.proxy.config.CheckpointSettings;
+import dev.ordo.proxy.config.ClientSecurity;
 import dev.ordo.proxy.config.NodeConfig;
 import dev.ordo.proxy.config.ReplicaConfig;
 import dev.ordo.sequencer.SequencerConfig;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** The {@code ordo} command line. */
 @Command(name = "ordo", mixinStandardHelpOptions = true, version = "Ordo " + OrdoNode.VERSION,
     description = "Strictly serializable SQL over ordinary database replicas.",
-    subcommands = {OrdoCommand.Serve.class, OrdoCommand.Certs.class, CommandLine.HelpCommand.class})
+    subcommands = {OrdoCommand.Serve.class, OrdoCommand.Certs.class, OrdoCommand.User.class,
+        CommandLine.HelpCommand.class})
 public final class OrdoCommand implements Runnable {
 
   @Override
@@ -130,8 +132,28 @@ public final class OrdoCommand implements Runnable {
         description = "Database name in the JDBC URL (default: ${DEFAULT-VALUE}).")
     String database;
 
-    @Option(names = "--user", description = "User name clients must give (default: none required).")
+    @Option(names = "--user", description = "User name clients must give (default: none required); an "
+        + "administrator. More users, with roles, in --users.")
     String user;
+
+    @Option(names = "--users", paramLabel = "FILE",
+        description = "Users clients log in as, with their roles (app, admin) and password verifiers "
+            + "('ordo user' writes it).")
+    Path usersFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+        description = "The node's certificate for client connections: with --tls-key, clients connect with TLS "
+            + "(driver property sslmode).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The node's private key for client "
+        + "connections (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--replica-hosts", split = ",", paramLabel = "HOST",
+        description = "Hosts ORDO ADD REPLICA may copy the database to (default: loopback and the hosts of the "
+            + "configured replicas).")
+    List<String> replicaHosts;
 
     @Option(names = "--password", description = "Password clients must give with --user "
         + "(or set ORDO_PASSWORD).")
@@ -204,10 +226,10 @@ public final class OrdoCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "--user " + user + " has no password: give --password"
             + " (or set ORDO_PASSWORD).");
       }
-      if (user == null && !isLoopback(bind)) {
+      if (user == null && usersFile == null && !isLoopback(bind)) {
         throw new ParameterException(spec.commandLine(), "refusing to listen on " + bind + " without "
-            + "authentication: anyone who reaches it could run any SQL on the replicas. Set --user and --password"
-            + " (or ORDO_PASSWORD), or bind to 127.0.0.1.");
+            + "authentication: anyone who reaches it could run any SQL on the replicas. Give --users (or --user and"
+            + " --password, or ORDO_PASSWORD), or bind to 127.0.0.1.");
       }
     }
 
@@ -263,10 +285,20 @@ public final class OrdoCommand implements Runnable {
       }
       String pw = password != null ? password : System.getenv("ORDO_PASSWORD");
       checkCredentials(pw);
+      ClientSecurity security;
+      try {
+        if (usersFile != null) {
+          dev.ordo.proxy.server.Users.load(usersFile);
+        }
+        security = new ClientSecurity(usersFile, tlsCert, tlsKey, replicaHosts == null ? List.of() : replicaHosts);
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        throw new ParameterException(spec.commandLine(), e instanceof java.io.IOException
+            ? "cannot read the users file " + usersFile + ": " + e : e.getMessage());
+      }
       return new NodeConfig(nodeId, database, bind, port, cfg.dataDir(), log, replicas, user,
           user == null ? null : pw, cfg.replicaPoolSize(), timeZone, writeTimeout, cfg.handshakeTimeout(),
           idleInTransactionTimeout, new CheckpointSettings(checkpointInterval, checkpointEntries, tableHashInterval),
-          earlyExecution);
+          earlyExecution, security);
     }
   }
 
@@ -318,6 +350,82 @@ public final class OrdoCommand implements Runnable {
         System.out.println("  " + e.getKey() + ": ordo serve --node-id " + e.getKey() + " --peer-cert "
             + t.certificate() + " --peer-key " + t.privateKey() + " --peer-ca " + t.trusted());
       }
+      return 0;
+    }
+  }
+
+  /** {@code ordo user}: adds a user to a users file, or changes its roles and password. */
+  @Command(name = "user", mixinStandardHelpOptions = true,
+      description = {"Adds a user to a users file (ordo serve --users), or changes its roles and password. The file "
+          + "keeps a SCRAM-SHA-256 verifier, never the password.",
+          "The password is read from ORDO_NEW_PASSWORD, or asked for twice on the terminal."})
+  static final class User implements Callable<Integer> {
+    @Option(names = "--users", required = true, paramLabel = "FILE", description = "The users file (created 0600).")
+    Path file;
+
+    @Option(names = "--role", defaultValue = "app", paramLabel = "ROLE",
+        description = "app (SQL) or admin (SQL and the ORDO operator commands); default: ${DEFAULT-VALUE}.")
+    String role;
+
+    @CommandLine.Parameters(paramLabel = "NAME", description = "The user name.")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.Set<dev.ordo.proxy.server.Users.Role> roles;
+      try {
+        roles = dev.ordo.proxy.server.Users.roles(role);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      String pw = System.getenv("ORDO_NEW_PASSWORD");
+      if (pw == null) {
+        java.io.Console console = System.console();
+        if (console == null) {
+          throw new ParameterException(spec.commandLine(), "no terminal to ask for the password: set"
+              + " ORDO_NEW_PASSWORD");
+        }
+        char[] first = console.readPassword("Password for %s: ", name);
+        char[] again = console.readPassword("Again: ");
+        if (first == null || !java.util.Arrays.equals(first, again)) {
+          throw new ParameterException(spec.commandLine(), "the two passwords differ");
+        }
+        pw = new String(first);
+      }
+      if (pw.length() < 8) {
+        throw new ParameterException(spec.commandLine(), "the password is shorter than 8 characters");
+      }
+      String line = dev.ordo.proxy.server.Users.line(name, roles,
+          dev.ordo.driver.wire.Scram.Verifier.of(pw, dev.ordo.driver.wire.Scram.DEFAULT_ITERATIONS));
+      List<String> lines = new ArrayList<>();
+      boolean replaced = false;
+      if (java.nio.file.Files.exists(file)) {
+        for (String l : java.nio.file.Files.readAllLines(file)) {
+          String s = l.strip();
+          if (!s.startsWith("#") && s.contains("=") && s.substring(0, s.indexOf('=')).strip().equals(name)) {
+            lines.add(line);
+            replaced = true;
+          } else {
+            lines.add(l);
+          }
+        }
+      } else {
+        lines.add("# Ordo users: name = role[,role] SCRAM-SHA-256 verifier (ordo user writes these lines)");
+        try {
+          java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+          java.nio.file.Files.createFile(file);
+        }
+      }
+      if (!replaced) {
+        lines.add(line);
+      }
+      java.nio.file.Files.write(file, lines);
+      System.out.println((replaced ? "Changed " : "Added ") + name + " (" + role + ") in " + file);
       return 0;
     }
   }

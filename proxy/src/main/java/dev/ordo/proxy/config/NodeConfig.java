@@ -46,7 +46,17 @@ public record NodeConfig(
     Duration handshakeTimeout,
     Duration idleInTransactionTimeout,
     CheckpointSettings checkpoints,
-    boolean earlyExecution) {
+    boolean earlyExecution,
+    ClientSecurity security) {
+
+  /** A configuration without a users file or client TLS. */
+  public NodeConfig(String nodeId, String database, String bindHost, int port, Path dataDir, SequencerConfig log,
+      List<ReplicaConfig> replicas, String user, String password, int replicaPoolSize, String timeZone,
+      Duration writeTimeout, Duration handshakeTimeout, Duration idleInTransactionTimeout,
+      CheckpointSettings checkpoints, boolean earlyExecution) {
+    this(nodeId, database, bindHost, port, dataDir, log, replicas, user, password, replicaPoolSize, timeZone,
+        writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution, ClientSecurity.NONE);
+  }
 
   /** Early execution is on unless configured off. */
   public static final boolean DEFAULT_EARLY_EXECUTION = false;
@@ -76,6 +86,7 @@ public record NodeConfig(
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleInTransactionTimeout, "idleInTransactionTimeout");
     Objects.requireNonNull(checkpoints, "checkpoints");
+    Objects.requireNonNull(security, "security");
     if (idleInTransactionTimeout.isNegative() || idleInTransactionTimeout.isZero()) {
       throw new IllegalArgumentException("idleInTransactionTimeout: must be positive, got " + idleInTransactionTimeout);
     }
@@ -132,7 +143,8 @@ public record NodeConfig(
   /** This configuration with other replicas. */
   public NodeConfig withReplicas(List<ReplicaConfig> newReplicas) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, newReplicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, security);
   }
 
   /** The engine of this node's replicas. */
@@ -156,43 +168,54 @@ public record NodeConfig(
   /** A copy with another log configuration (multi-peer groups). */
   public NodeConfig withLog(SequencerConfig newLog) {
     return new NodeConfig(newLog.peerId(), database, bindHost, port, dataDir, newLog, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, security);
   }
 
   /** A copy with client credentials required. */
   public NodeConfig withCredentials(String newUser, String newPassword) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, newUser, newPassword,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, security);
   }
 
   /** A copy with another idle-in-transaction timeout. */
   public NodeConfig withIdleInTransactionTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, newTimeout, checkpoints, earlyExecution, security);
   }
 
   /** A copy with another write timeout. */
   public NodeConfig withWriteTimeout(Duration newTimeout) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, newTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, security);
   }
 
   /** A copy with other checkpoint settings. */
   public NodeConfig withCheckpoints(CheckpointSettings newCheckpoints) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, newCheckpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, newCheckpoints,
+        earlyExecution, security);
   }
 
   /** A copy with early execution on or off. */
   public NodeConfig withEarlyExecution(boolean on) {
     return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, on);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, on, security);
   }
 
   /** A copy listening on another port. */
+  public NodeConfig withSecurity(ClientSecurity newSecurity) {
+    return new NodeConfig(nodeId, database, bindHost, port, dataDir, log, replicas, user, password,
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, newSecurity);
+  }
+
   public NodeConfig withPort(int newPort) {
     return new NodeConfig(nodeId, database, bindHost, newPort, dataDir, log, replicas, user, password,
-        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints, earlyExecution);
+        replicaPoolSize, timeZone, writeTimeout, handshakeTimeout, idleInTransactionTimeout, checkpoints,
+        earlyExecution, security);
   }
 
   /** The configuration as one line per setting, password hidden, for the start-up log. */

@@ -13,9 +13,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import dev.ordo.driver.wire.Scram;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +49,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   static final int MAX_QUEUED = 32;
 
   private final Queue<Queued> queue = new ArrayDeque<>();
+  /** Between the SCRAM challenge and the client's proof: the exchange, the Hello and its user (null if unknown). */
+  private Scram.Server scram;
+  private Request.Hello pendingHello;
+  private Users.User pendingUser;
+  /** Makes the salts of unknown users stable for the node's life, so they look like real users'. */
+  private static final byte[] DECOY_SECRET = new java.security.SecureRandom().generateSeed(32);
+  private final LoginThrottle throttle;
   private boolean draining;
   private Session session;
   private String sessionId;
@@ -61,7 +68,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
 
   ConnectionHandler(ServerSettings settings, Analyzer analyzer, Coordinator coordinator, ExecutorService executor,
       java.util.concurrent.ScheduledExecutorService timer, java.time.Duration handshakeTimeout,
-      java.time.Duration idleTimeout) {
+      java.time.Duration idleTimeout, LoginThrottle throttle) {
+    this.throttle = throttle;
     this.timer = timer;
     this.handshakeTimeout = handshakeTimeout;
     this.idleTimeout = idleTimeout;
@@ -198,6 +206,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
   }
 
   private void hello(ChannelHandlerContext ctx, Request msg) {
+    if (scram != null) {
+      authenticate(ctx, msg);
+      return;
+    }
     if (!(msg instanceof Request.Hello h)) {
       reject(ctx, SqlState.PROTOCOL_VIOLATION, "the first message must be Hello, got "
           + msg.getClass().getSimpleName());
@@ -213,30 +225,82 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
           + "; it serves '" + settings.database() + "' (jdbc:ordo://host:port/" + settings.database() + ")");
       return;
     }
-    if (settings.user() != null && !(settings.user().equals(h.user()) && passwordMatches(h.password()))) {
-      warn("{}: authentication failed for user '{}' from {}", settings.nodeId(), h.user(),
-          ctx.channel().remoteAddress());
-      reject(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user '" + h.user()
-          + "' on node " + settings.nodeId());
+    Users users = settings.users();
+    if (users == null) {
+      open(ctx, h, null, null);
       return;
     }
+    java.net.InetAddress from = address(ctx);
+    Duration locked = from == null ? Duration.ZERO : throttle.lockedOut(from);
+    if (!locked.isZero()) {
+      warn("{}: turned away a login from {}: {} failed logins within a minute", settings.nodeId(), from,
+          throttle.maxFailures());
+      reject(ctx, SqlState.INVALID_AUTHORIZATION, "too many failed logins from " + from.getHostAddress()
+          + " on node " + settings.nodeId() + "; logins from there are refused for " + (locked.toSeconds() + 1)
+          + " s more. Check the user and password the application uses");
+      return;
+    }
+    if (h.user() == null || h.auth() == null) {
+      reject(ctx, SqlState.INVALID_AUTHORIZATION, "node " + settings.nodeId() + " requires a user and password;"
+          + " set the user and password connection properties");
+      return;
+    }
+    Users.User user = users.find(h.user());
+    try {
+      scram = new Scram.Server(user != null ? user.verifier() : Scram.decoy(h.user(), DECOY_SECRET), h.auth());
+    } catch (IllegalArgumentException e) {
+      reject(ctx, SqlState.PROTOCOL_VIOLATION, "malformed SCRAM message: " + e.getMessage());
+      return;
+    }
+    pendingHello = h;
+    pendingUser = user;
+    ctx.writeAndFlush(new Response.AuthChallenge(scram.first()));
+  }
+
+  /** The client's SCRAM proof: the session opens, or the login fails (answered late, per {@link LoginThrottle}). */
+  private void authenticate(ChannelHandlerContext ctx, Request msg) {
+    if (!(msg instanceof Request.Auth a)) {
+      reject(ctx, SqlState.PROTOCOL_VIOLATION, "expected Auth in answer to the SCRAM challenge, got "
+          + msg.getClass().getSimpleName());
+      return;
+    }
+    String serverFinal = a.data() == null ? null : scram.verify(a.data());
+    java.net.InetAddress from = address(ctx);
+    if (serverFinal == null || pendingUser == null) {
+      Duration delay = from == null ? Duration.ZERO : throttle.failed(from);
+      warn("{}: authentication failed for user '{}' from {}", settings.nodeId(), pendingHello.user(),
+          ctx.channel().remoteAddress());
+      ctx.channel().config().setAutoRead(false);
+      ctx.executor().schedule(() -> reject(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for"
+          + " user '" + pendingHello.user() + "' on node " + settings.nodeId()), delay.toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (from != null) {
+      throttle.succeeded(from);
+    }
+    open(ctx, pendingHello, pendingUser, serverFinal);
+  }
+
+  private void open(ChannelHandlerContext ctx, Request.Hello h, Users.User user, String serverFinal) {
     if (handshakeDeadline != null) {
       handshakeDeadline.cancel(false);
     }
+    scram = null;
+    pendingHello = null;
+    pendingUser = null;
     ctx.pipeline().get(FrameDecoder.class).open();
     ctx.pipeline().get(RequestDecoder.class).open();
     sessionId = settings.nodeId() + "/s" + SESSION_IDS.incrementAndGet();
     session = new Session(sessionId, analyzer, coordinator, timer, idleTimeout, settings.backend(),
-        settings.database());
+        settings.database(), user == null || user.isAdmin(), user == null ? null : user.name());
     log.debug("{}: opened for {} from {}", sessionId, h.user(), ctx.channel().remoteAddress());
     ctx.writeAndFlush(new Response.HelloOk(settings.serverVersion(), settings.nodeId(), settings.backend(),
-        coordinator.leadsLog()));
+        coordinator.leadsLog(), serverFinal));
   }
 
-  private boolean passwordMatches(String given) {
-    byte[] a = settings.password().getBytes(StandardCharsets.UTF_8);
-    byte[] b = (given == null ? "" : given).getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(a, b);
+  private static java.net.InetAddress address(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
   }
 
   private static void reject(ChannelHandlerContext ctx, SqlState state, String message) {

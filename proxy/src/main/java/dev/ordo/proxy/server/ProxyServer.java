@@ -64,6 +64,19 @@ public final class ProxyServer implements AutoCloseable {
   public ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer,
       Coordinator coordinator, Duration handshakeTimeout, Duration idleInTransactionTimeout)
       throws InterruptedException {
+    this(host, port, settings, analyzer, coordinator, handshakeTimeout, idleInTransactionTimeout, null,
+        LoginThrottle.standard());
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @param tls the server side of TLS for every client connection, or null for none
+   * @param throttle how failed logins are slowed down
+   */
+  ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer, Coordinator coordinator,
+      Duration handshakeTimeout, Duration idleInTransactionTimeout, io.netty.handler.ssl.SslContext tls,
+      LoginThrottle throttle) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -81,13 +94,16 @@ public final class ProxyServer implements AutoCloseable {
               return;
             }
             ch.closeFuture().addListener(f -> release(from));
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             ch.pipeline()
                 .addLast(new FrameDecoder())
                 .addLast(new LengthFieldPrepender(4))
                 .addLast(new ResponseEncoder())
                 .addLast(new RequestDecoder())
                 .addLast(new ConnectionHandler(settings, analyzer, coordinator, virtualThreads, timer,
-                    handshakeTimeout, idleInTransactionTimeout));
+                    handshakeTimeout, idleInTransactionTimeout, throttle));
           }
         });
     try {
@@ -155,5 +171,27 @@ public final class ProxyServer implements AutoCloseable {
     // No interrupts: they would close H2's file channels under the replicas' connections.
     virtualThreads.shutdown();
     timer.shutdownNow();
+  }
+
+  /**
+   * A server for a node's clients, with TLS when {@code security} has a certificate.
+   *
+   * @throws IllegalArgumentException if the certificate or key cannot be read
+   */
+  public static ProxyServer start(String host, int port, ServerSettings settings, Analyzer analyzer,
+      Coordinator coordinator, Duration handshakeTimeout, Duration idleInTransactionTimeout,
+      dev.ordo.proxy.config.ClientSecurity security) throws InterruptedException {
+    io.netty.handler.ssl.SslContext tls = null;
+    if (security.tls()) {
+      try {
+        tls = io.netty.handler.ssl.SslContextBuilder.forServer(security.tlsCertificate().toFile(),
+            security.tlsKey().toFile()).protocols("TLSv1.3", "TLSv1.2").build();
+      } catch (javax.net.ssl.SSLException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot use the client TLS certificate " + security.tlsCertificate()
+            + " and key " + security.tlsKey() + ": " + e.getMessage(), e);
+      }
+    }
+    return new ProxyServer(host, port, settings, analyzer, coordinator, handshakeTimeout, idleInTransactionTimeout,
+        tls, LoginThrottle.standard());
   }
 }

@@ -25,7 +25,8 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) throws Exception {
-    if (!open && frame.isReadable() && frame.getByte(frame.readerIndex()) != Request.T_HELLO) {
+    if (!open && frame.isReadable() && frame.getByte(frame.readerIndex()) != Request.T_HELLO
+        && frame.getByte(frame.readerIndex()) != Request.T_AUTH) {
       throw new ProtocolException("the first message must be Hello, got a message of type 0x"
           + Integer.toHexString(frame.getByte(frame.readerIndex()) & 0xff));
     }

@@ -5,10 +5,9 @@ package dev.ordo.proxy.server;
  *
  * @param nodeId the node's id, in messages
  * @param database the database name clients must ask for
- * @param user the user clients must give, or null for none
- * @param password the password clients must give with {@code user}
+ * @param users the users clients must log in as (SCRAM-SHA-256), or null to let every client in as an
+ *     administrator (a node on loopback without credentials)
  * @param serverVersion the version reported to drivers
  * @param backend the replicas' engine, reported to drivers
  */
-public record ServerSettings(String nodeId, String database, String user, String password, String serverVersion,
-    String backend) {}
+public record ServerSettings(String nodeId, String database, Users users, String serverVersion, String backend) {}

@@ -40,15 +40,24 @@ public final class Session {
   /** The catalog name metadata answers report, or null for the replicas' own. */
   private final String catalog;
 
+  /** Whether this session may run the operator commands. */
+  private final boolean admin;
+  /** The session's user, or null. */
+  private final String user;
+
   /**
    * @param backend the replicas' engine ({@code H2}, ...): on H2, DDL inside a
    *     transaction commits it first, as H2 itself does
    * @param database the database name clients connect to: on PostgreSQL, whose
    *     replica databases each have a name of their own, metadata answers
    *     report it as the catalog
+   * @param admin whether the session's user may run the operator commands ({@code ORDO …})
+   * @param user the session's user, or null when the node requires none
    */
   public Session(String id, Analyzer analyzer, Coordinator coordinator, ScheduledExecutorService timer,
-      Duration idleTimeout, String backend, String database) {
+      Duration idleTimeout, String backend, String database, boolean admin, String user) {
+    this.admin = admin;
+    this.user = user;
     this.id = id;
     this.analyzer = analyzer;
     this.coordinator = coordinator;
@@ -69,6 +78,8 @@ public final class Session {
         case Request.EndTxn t -> txn.end(t.commit());
         case Request.Ping p -> ping();
         case Request.Hello h -> error(SqlState.PROTOCOL_VIOLATION, "this session is already open; Hello is sent once");
+        case Request.Auth a -> error(SqlState.PROTOCOL_VIOLATION, "this session is already open; Auth is sent"
+            + " once, in answer to the node's challenge");
         case Request.Close c -> new Response.Ok();
       };
     } catch (SQLException e) {
@@ -99,6 +110,11 @@ public final class Session {
       return explain(e.sql());
     }
     if (Analyzer.firstKeyword(e.sql()).equals("ORDO")) {
+      if (!admin) {
+        return error(SqlState.INSUFFICIENT_PRIVILEGE, "ORDO commands copy, wipe or show the node's replicas and"
+            + " need the admin role; user '" + user + "' has the app role. Run them as a user with the admin role"
+            + " (ordo user --role admin)");
+      }
       return OrdoCommands.run(e.sql(), (e.flags() & Request.FLAG_AUTOCOMMIT) != 0, coordinator.admin());
     }
     boolean autocommit = (e.flags() & Request.FLAG_AUTOCOMMIT) != 0;
