@@ -235,7 +235,8 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     }
     String host = urlHost(jdbcUrl);
     java.util.Set<String> allowed = allowedReplicaHosts();
-    if (host == null || !allowed.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+    if (rc.backend() == Backend.POSTGRESQL
+        && (host == null || !allowed.contains(host.toLowerCase(java.util.Locale.ROOT)))) {
       throw new SQLException("node " + config.nodeId() + " copies replicas only to the hosts it is allowed to ("
           + String.join(", ", allowed) + "), not to " + host + "; an operator allows more with --replica-hosts",
           "42501");

@@ -102,6 +102,18 @@ class ConfinementIT {
         SQLException batch = assertThrows(SQLException.class, s::executeBatch);
         assertEquals("42501", batch.getSQLState(), batch.getMessage());
         assertTrue(batch.getMessage().contains("batch item 1"), batch.getMessage());
+        if (backend == Backend.H2) {
+          // The second wall on H2: client SQL runs as a least-privilege account, which H2 itself refuses files.
+          try (Connection replica = node.replicas().get(0).readConnection(); Statement r = replica.createStatement()) {
+            try (ResultSet rs = r.executeQuery("SELECT CURRENT_USER")) {
+              assertTrue(rs.next());
+              assertEquals("ORDO_CLIENT", rs.getString(1));
+            }
+            SQLException denied = assertThrows(SQLException.class,
+                () -> r.executeQuery("SELECT FILE_READ('/etc/hostname')"));
+            assertEquals("90040", denied.getSQLState(), denied.getMessage());
+          }
+        }
         if (backend == Backend.POSTGRESQL) {
           // SQL built at run time is out of Ordo's sight; the replicas' role is the wall: PostgreSQL refuses
           // it the same way on every replica, and that refusal is the answer.

@@ -337,12 +337,52 @@ public final class Replica implements AutoCloseable {
     return p.getConnection();
   }
 
+  /** The H2 account that runs client SQL when the configured one is an administrator: see {@link #clientAccount}. */
+  static final String H2_CLIENT_USER = "ORDO_CLIENT";
+
+  /**
+   * The account the pool connects as. On H2, when the configured account is an administrator (the embedded
+   * replicas' {@code sa}), a least-privilege account {@value #H2_CLIENT_USER} with a new random password each
+   * start: it may create, change and use every schema's objects ({@code ALTER ANY SCHEMA}) but H2 refuses it
+   * files, scripts, links, Java aliases and triggers and database settings — the second wall behind
+   * {@code Confinement}. Ordo's own copies of a replica use the configured account.
+   */
+  private String[] clientAccount() {
+    if (config.backend() != Backend.H2) {
+      return new String[] {config.user(), config.password()};
+    }
+    try (Connection admin = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        java.sql.Statement s = admin.createStatement()) {
+      boolean isAdmin;
+      try (java.sql.ResultSet rs = s.executeQuery(
+          "SELECT IS_ADMIN FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = CURRENT_USER")) {
+        isAdmin = rs.next() && rs.getBoolean(1);
+      }
+      if (!isAdmin) {
+        return new String[] {config.user(), config.password()};
+      }
+      byte[] random = new byte[24];
+      new java.security.SecureRandom().nextBytes(random);
+      String password = java.util.HexFormat.of().formatHex(random);
+      s.execute("CREATE USER IF NOT EXISTS " + H2_CLIENT_USER + " PASSWORD '" + password + "'");
+      s.execute("ALTER USER " + H2_CLIENT_USER + " SET PASSWORD '" + password + "'");
+      s.execute("ALTER USER " + H2_CLIENT_USER + " ADMIN FALSE");
+      s.execute("GRANT ALTER ANY SCHEMA TO " + H2_CLIENT_USER);
+      return new String[] {H2_CLIENT_USER, password};
+    } catch (SQLException e) {
+      log.warn("{}: cannot set up the least-privilege account {} ({}); client SQL runs as {}", config.name(),
+          H2_CLIENT_USER, e.getMessage(), config.user());
+      return new String[] {config.user(), config.password()};
+    }
+  }
+
   private HikariDataSource newPool() {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("ordo-" + config.name());
     hc.setJdbcUrl(config.jdbcUrl());
-    hc.setUsername(config.user());
-    hc.setPassword(config.password());
+    String[] account = clientAccount();
+    hc.setUsername(account[0]);
+    hc.setPassword(account[1]);
     hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(1);
     hc.setAutoCommit(true);

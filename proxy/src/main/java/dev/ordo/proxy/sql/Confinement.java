@@ -53,7 +53,7 @@ final class Confinement {
       "DB_CLOSE_DELAY", "MAX_LOG_SIZE", "COMPRESS_LOB", "CACHE_SIZE", "ALLOW_LITERALS", "REFERENTIAL_INTEGRITY",
       "PASSWORD", "SALT", "RETENTION_TIME", "MAX_MEMORY_ROWS", "MAX_OPERATION_MEMORY", "AUTHENTICATOR",
       "IGNORECASE", "CLUSTER", "DEFAULT_TABLE_TYPE", "OPTIMIZE_REUSE_RESULTS", "QUERY_STATISTICS",
-      "DEFAULT_LOCK_TIMEOUT", "MAX_LENGTH_INPLACE_LOB");
+      "DEFAULT_LOCK_TIMEOUT", "MAX_LENGTH_INPLACE_LOB", "MODE", "COLLATION", "BINARY_COLLATION", "UUID_COLLATION");
 
   /** The schema of Ordo's bookkeeping on every replica. */
   static final String ORDO_SCHEMA = "ORDO";
@@ -86,16 +86,26 @@ final class Confinement {
     return why == null ? null : new Verdict(Refusal.BEYOND_THE_DATA, why);
   }
 
-  /** Statements in the text: {@code ;} separates them, except inside a {@code BEGIN ATOMIC … END} body. */
+  /**
+   * Statements in the text: {@code ;} separates them, except inside a {@code BEGIN ATOMIC … END} body, and inside
+   * the {@code BEGIN … END} body of a {@code CREATE TRIGGER}, {@code FUNCTION} or {@code PROCEDURE} (where
+   * {@code BEGIN} and {@code CASE} open a block that {@code END} closes, and {@code END IF}, {@code END LOOP} and
+   * the like close none).
+   */
   private static int statements(SqlTokens t) {
     int count = 0;
     boolean inStatement = false;
+    boolean routine = false;
     int atomic = 0;
     for (int i = 0; i < t.size(); i++) {
       SqlTokens.Token k = t.get(i);
-      if (k.is("BEGIN") && t.is(i + 1, "ATOMIC")) {
+      if (!inStatement) {
+        routine = isRoutine(t, i);
+      }
+      if ((k.is("BEGIN") && (routine || t.is(i + 1, "ATOMIC"))) || (k.is("CASE") && atomic > 0)) {
         atomic++;
-      } else if (atomic > 0 && k.is("END")) {
+      } else if (atomic > 0 && k.is("END") && !(t.is(i + 1, "IF") || t.is(i + 1, "LOOP") || t.is(i + 1, "WHILE")
+          || t.is(i + 1, "REPEAT") || t.is(i + 1, "FOR"))) {
         atomic--;
       }
       if (k.punct(';') && atomic == 0) {
@@ -106,6 +116,18 @@ final class Confinement {
       }
     }
     return count;
+  }
+
+  /** Whether a statement starting at token {@code i} creates a trigger, function or procedure. */
+  private static boolean isRoutine(SqlTokens t, int i) {
+    if (!t.is(i, "CREATE")) {
+      return false;
+    }
+    int k = i + 1;
+    while (t.is(k, "OR") || t.is(k, "REPLACE") || t.is(k, "TEMP") || t.is(k, "TEMPORARY") || t.is(k, "CONSTRAINT")) {
+      k++;
+    }
+    return t.is(k, "TRIGGER") || t.is(k, "FUNCTION") || t.is(k, "PROCEDURE");
   }
 
   /** Statements refused by their leading words. */
@@ -242,8 +264,8 @@ final class Confinement {
     for (int i = 0; i + 1 < tokens.size(); i++) {
       SqlTokens.Token n = tokens.get(i);
       if (n.isName() && tokens.get(i + 1).punct('(')
-          && FUNCTIONS.contains(n.text().toUpperCase(Locale.ROOT))) {
-        String name = n.text().toLowerCase(Locale.ROOT);
+          && FUNCTIONS.contains(name(n).toUpperCase(Locale.ROOT))) {
+        String name = name(n).toLowerCase(Locale.ROOT);
         return name + "() reaches beyond the replicated data (the replica server's files, another database,"
             + " other sessions or the server itself)";
       }
@@ -283,6 +305,40 @@ final class Confinement {
   private static String bookkeeping(String what) {
     return "schema ORDO holds Ordo's own bookkeeping (" + what + "), which only Ordo writes; read it, but keep"
         + " application objects in another schema";
+  }
+
+  /** A name token's name: a Unicode-escaped identifier ({@code U&"FILE\005FREAD"}) decoded. */
+  static String name(SqlTokens.Token n) {
+    String text = n.text();
+    if (n.type() != SqlTokens.Type.QUOTED || !(text.startsWith("U&\"") || text.startsWith("u&\""))) {
+      return text;
+    }
+    String body = text.substring(3, Math.max(3, text.length() - 1)).replace("\"\"", "\"");
+    try {
+      return unescape(body);
+    } catch (IllegalArgumentException malformed) { // the backend refuses it anyway
+      return text;
+    }
+  }
+
+  private static String unescape(String body) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\\' && i + 1 < body.length() && body.charAt(i + 1) == '\\') {
+        out.append('\\');
+        i++;
+      } else if (c == '\\' && i + 4 < body.length() && body.charAt(i + 1) != '+') {
+        out.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 5), 16));
+        i += 4;
+      } else if (c == '\\' && i + 7 < body.length() && body.charAt(i + 1) == '+') {
+        out.appendCodePoint(Integer.parseInt(body.substring(i + 2, i + 8), 16));
+        i += 7;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String word(SqlTokens t, int i) {

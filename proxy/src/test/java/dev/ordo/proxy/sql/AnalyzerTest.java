@@ -278,7 +278,7 @@ class AnalyzerTest {
   void sessionSettingsKeepTheGlobalLock() {
     for (String sql : new String[] {"SET search_path TO app, public", "SET TIME ZONE 'UTC'",
         "SET statement_timeout = 0", "SET LOCAL lock_timeout = '5s'", "RESET statement_timeout",
-        "SET MODE PostgreSQL"}) {
+        "SET LOCK_TIMEOUT 1000"}) {
       Analysis a = analyzer.analyze(sql);
       assertTrue(a.parsed(), sql);
       assertEquals(Analysis.Kind.WRITE, a.kind(), sql);

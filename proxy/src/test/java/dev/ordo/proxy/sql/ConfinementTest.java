@@ -24,7 +24,8 @@ class ConfinementTest {
       "SELECT 1; CREATE ALIAS X FOR \"java.lang.Runtime.getRuntime\"",
       "INSERT INTO t VALUES (1);DELETE FROM t",
       "SELECT 1 ; SELECT 2;",
-      "/* one */ SELECT ';'; -- two\n SELECT 2"})
+      "/* one */ SELECT ';'; -- two\n SELECT 2",
+      "CREATE TRIGGER tr UPDATE ON t BEGIN SELECT 1; END; DROP TABLE t"})
   void severalStatementsInOneTextAreRefused(String sql) {
     Analysis a = analyzer.analyze(sql);
     assertEquals(Analysis.Kind.REFUSED, a.kind(), sql + ": " + a.reason());
@@ -39,7 +40,9 @@ class ConfinementTest {
       "SELECT $$a;b$$",
       "SELECT 1 -- ; DROP TABLE t\n",
       "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN UPDATE t SET v = 1; RETURN 1; END $$",
-      "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT a + 1; END"})
+      "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT a + 1; END",
+      "CREATE TRIGGER t1r1 UPDATE ON t1 BEGIN SELECT 1; END;",
+      "CREATE PROCEDURE p() BEGIN IF 1 = 1 THEN SELECT 1; END IF; SELECT CASE WHEN 1 = 1 THEN 2 END; END"})
   void oneStatementWithSemicolonsInsideIsNotRefusedForThem(String sql) {
     Analysis a = analyzer.analyze(sql);
     assertTrue(a.kind() != Analysis.Kind.REFUSED || !a.reason().contains("statements"), sql + ": " + a.reason());
@@ -55,6 +58,7 @@ class ConfinementTest {
     assertForbidden("INSERT INTO t SELECT * FROM csvread('/tmp/in.csv')", "csvread()");
     assertForbidden("CALL LINK_SCHEMA('X', '', 'jdbc:h2:mem:other', 'sa', '', 'PUBLIC')", "link_schema()");
     assertForbidden("SELECT \"FILE_READ\"('/etc/passwd')", "file_read()");
+    assertForbidden("SELECT U&\"FILE\\005FREAD\"('/etc/passwd')", "file_read()");
     assertForbidden("CALL CANCEL_SESSION(3)", "cancel_session()");
     assertForbidden("RUNSCRIPT FROM '/tmp/evil.sql'", "RUNSCRIPT");
     assertForbidden("SCRIPT TO '/tmp/dump.sql'", "SCRIPT");
@@ -65,6 +69,7 @@ class ConfinementTest {
     assertForbidden("SET EXCLUSIVE 1", "EXCLUSIVE");
     assertForbidden("SET LOCK_MODE 0", "LOCK_MODE");
     assertForbidden("SET JAVA_OBJECT_SERIALIZER 'com.acme.S'", "JAVA_OBJECT_SERIALIZER");
+    assertForbidden("SET MODE PostgreSQL", "SET MODE", "configure the replicas directly");
     assertForbidden("CREATE USER eve PASSWORD 'x' ADMIN", "CREATE USER");
     assertForbidden("ALTER USER SA SET PASSWORD 'x'", "ALTER USER");
     assertForbidden("GRANT ALTER ANY SCHEMA TO eve", "GRANT");
