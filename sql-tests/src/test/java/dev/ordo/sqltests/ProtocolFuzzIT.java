@@ -211,6 +211,38 @@ class ProtocolFuzzIT {
   }
 
   /**
+   * A client that trickles its Hello a byte at a time never gets a session: the handshake deadline counts from the
+   * connection (10 s here), not from the last byte, so the node closes it long before the Hello could be complete
+   * (a byte every 400 ms: its 120-odd bytes would take 50 s).
+   */
+  @Test
+  void aHelloTrickledByteByByteIsCutOffAtTheHandshakeDeadline() throws Exception {
+    byte[] hello = body(new Request.Hello(Request.VERSION, "ordo", null, null,
+        Map.of("applicationName", "trickle".repeat(10))));
+    byte[] frame = java.nio.ByteBuffer.allocate(4 + hello.length).putInt(hello.length).put(hello).array();
+    int sent = 0;
+    boolean closed = false;
+    try (Socket s = new Socket("127.0.0.1", node.port())) {
+      s.setSoTimeout(400);
+      for (; sent < frame.length && !closed; sent++) {
+        try {
+          s.getOutputStream().write(frame[sent]);
+          s.getOutputStream().flush();
+          closed = s.getInputStream().read() < 0; // the node answers nothing but its close
+        } catch (SocketTimeoutException stillOpen) {
+          // no answer yet: go on trickling
+        } catch (SocketException reset) {
+          closed = true;
+        }
+      }
+    }
+    assertTrue(closed, "the node closed the connection before the last of " + sent + " trickled bytes");
+    try (Connection c = Nodes.connect(node); ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+      assertTrue(rs.next(), "other clients are served meanwhile");
+    }
+  }
+
+  /**
    * A request marked autocommit while the session's transaction is open is refused with 25001 instead of
    * running: run, it would wait for its own transaction's locks (and hold up everything ordered after it).
    */
