@@ -41,8 +41,12 @@ final class LogStateMachine extends BaseStateMachine {
   /** Counts entries this peer, as leader, is putting in its log: wakes {@link #awaitProgress} waiters. */
   private volatile long ordering;
 
-  LogStateMachine(String peerId) {
+  /** The cluster whose batches this peer's log admits (its Raft group id). */
+  private final java.util.UUID cluster;
+
+  LogStateMachine(String peerId, java.util.UUID cluster) {
     this.peerId = peerId;
+    this.cluster = cluster;
   }
 
   @Override
@@ -57,14 +61,14 @@ final class LogStateMachine extends BaseStateMachine {
 
   /**
    * Called by Ratis on the leader for every append a client asks for, before anything is written: only a
-   * well-formed batch of this version enters the log. Anything else (raw bytes, a truncated or corrupted batch)
+   * well-formed batch of this version and of this cluster enters the log. Anything else (raw bytes, a truncated or corrupted batch)
    * is refused to its sender, so no reader ever meets an entry it cannot decode.
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      BatchCodec.validate(request.getMessage().getContent().asReadOnlyByteBuffer());
+      BatchCodec.validate(request.getMessage().getContent().asReadOnlyByteBuffer(), cluster);
     } catch (IllegalArgumentException e) {
       LOG.warn("{}: refused an append from client {}: {}", peerId, request.getClientId(), e.getMessage());
       trx.setException(new IllegalArgumentException("Ordo log peer " + peerId + " refuses this append: "

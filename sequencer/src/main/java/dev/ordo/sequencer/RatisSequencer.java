@@ -218,7 +218,7 @@ public final class RatisSequencer implements Sequencer {
         option == StartupOption.FORMAT ? "formatting" : "recovering", groupDir,
         config.maxBatchPayloads(), config.maxBatchBytes(), config.maxInFlight(), config.requestTimeout());
 
-    LogStateMachine stateMachine = new LogStateMachine(config.peerId());
+    LogStateMachine stateMachine = new LogStateMachine(config.peerId(), groupId.getUuid());
     RaftServer server = null;
     RaftClient writeClient = null;
     RaftClient readClient = null;
@@ -276,6 +276,7 @@ public final class RatisSequencer implements Sequencer {
   private CompletableFuture<Long> sendBatch(byte[] batch) {
     java.time.Instant now = java.time.Instant.now();
     BatchCodec.stampTime(batch, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+    BatchCodec.stampCluster(batch, division.getGroup().getGroupId().getUuid());
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(batch));
     RaftPeerId leader = division.getInfo().getLeaderId();
     if (!division.getInfo().isLeader() && leader != null && !leader.equals(server.getId())) {
@@ -656,7 +657,13 @@ public final class RatisSequencer implements Sequencer {
       return List.of();
     }
     try {
-      return BatchCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      java.nio.ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+      java.util.UUID cluster = BatchCodec.header(data).cluster();
+      java.util.UUID ours = division.getGroup().getGroupId().getUuid();
+      if (cluster != null && !cluster.equals(ours)) {
+        throw new IllegalArgumentException("it belongs to cluster " + cluster + ", not to this one (" + ours + ")");
+      }
+      return BatchCodec.decode(data);
     } catch (IllegalArgumentException e) {
       throw new SequencerException(peerId() + ": Raft index " + entry.getIndex() + " does not hold an Ordo batch: "
           + e.getMessage(), e);

@@ -25,12 +25,21 @@ class BatchCodecTest {
     }
   }
 
-  /** What a leader lets into its log: a whole batch of this version, and nothing that is not one. */
+  private static final java.util.UUID CLUSTER = RatisSequencer.groupId("ordo").getUuid();
+
+  /** What a leader lets into its log: a whole batch of this version and cluster, and nothing that is not one. */
   @Test
   void validationAcceptsWhatEncodeWritesAndNothingElse() {
     byte[] good = BatchCodec.encode(List.of(bytes("one"), new byte[0], bytes("three")));
     BatchCodec.stampTime(good, 1_234_567L);
-    BatchCodec.validate(ByteBuffer.wrap(good));
+    BatchCodec.stampCluster(good, CLUSTER);
+    BatchCodec.validate(ByteBuffer.wrap(good), CLUSTER);
+    assertEquals(CLUSTER, BatchCodec.header(ByteBuffer.wrap(good)).cluster());
+    IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+        () -> BatchCodec.validate(ByteBuffer.wrap(good), RatisSequencer.groupId("other").getUuid()));
+    assertTrue(foreign.getMessage().contains("belongs to cluster " + CLUSTER), foreign.getMessage());
+    byte[] unstamped = BatchCodec.encode(List.of(bytes("one")));
+    assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(unstamped), CLUSTER));
     Random random = new Random(11);
     for (int i = 0; i < 2_000; i++) {
       byte[] bad = good.clone();
@@ -40,15 +49,16 @@ class BatchCodecTest {
       if (at >= 1 && at < 9) {
         continue; // the time field is not covered by the checksum: any time is a valid batch
       }
-      assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(bad)),
+      assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(bad), CLUSTER),
           "byte " + at + " changed");
     }
     for (int cut = 0; cut < good.length; cut++) {
       int n = cut;
       assertThrows(IllegalArgumentException.class,
-          () -> BatchCodec.validate(ByteBuffer.wrap(java.util.Arrays.copyOf(good, n))), "cut at " + n);
+          () -> BatchCodec.validate(ByteBuffer.wrap(java.util.Arrays.copyOf(good, n)), CLUSTER), "cut at " + n);
     }
-    assertThrows(IllegalArgumentException.class, () -> BatchCodec.validate(ByteBuffer.wrap(bytes("raw bytes"))));
+    assertThrows(IllegalArgumentException.class,
+        () -> BatchCodec.validate(ByteBuffer.wrap(bytes("raw bytes")), CLUSTER));
   }
 
   @Test
@@ -87,16 +97,26 @@ class BatchCodecTest {
   }
 
   @Test
-  void carriesATimeAndStillReadsVersionOne() {
+  void carriesATimeAndStillReadsVersionsOneAndTwo() {
     byte[] encoded = BatchCodec.encode(List.of(bytes("ab"), bytes("c")));
     assertEquals(0L, BatchCodec.header(ByteBuffer.wrap(encoded)).timeMicros());
     BatchCodec.stampTime(encoded, 1_795_000_000_123_456L);
-    assertEquals(new BatchCodec.Header(1_795_000_000_123_456L, 2), BatchCodec.header(ByteBuffer.wrap(encoded)));
+    BatchCodec.stampCluster(encoded, CLUSTER);
+    assertEquals(new BatchCodec.Header(1_795_000_000_123_456L, 2, CLUSTER),
+        BatchCodec.header(ByteBuffer.wrap(encoded)));
     assertSamePayloads(List.of(bytes("ab"), bytes("c")), BatchCodec.decode(ByteBuffer.wrap(encoded)));
     byte[] v1 = ByteBuffer.allocate(1 + 4 + 4 + 2).put((byte) 1).putInt(1).putInt(2).put((byte) 'x').put((byte) 'y')
         .array();
-    assertEquals(new BatchCodec.Header(0L, 1), BatchCodec.header(ByteBuffer.wrap(v1)));
+    assertEquals(new BatchCodec.Header(0L, 1, null), BatchCodec.header(ByteBuffer.wrap(v1)));
     assertSamePayloads(List.of(bytes("xy")), BatchCodec.decode(ByteBuffer.wrap(v1)));
+    // Version 2: time and checksum, no cluster.
+    ByteBuffer v2 = ByteBuffer.allocate(1 + 8 + 4 + 4 + 4 + 2);
+    v2.put((byte) 2).putLong(77L).putInt(0).putInt(1).putInt(2).put((byte) 'p').put((byte) 'q');
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v2.array(), 13, v2.capacity() - 13);
+    v2.putInt(9, (int) crc.getValue());
+    assertEquals(new BatchCodec.Header(77L, 1, null), BatchCodec.header(ByteBuffer.wrap(v2.array())));
+    assertSamePayloads(List.of(bytes("pq")), BatchCodec.decode(ByteBuffer.wrap(v2.array())));
   }
 
   @Test

@@ -18,8 +18,8 @@ class LogTimeTest {
 
   @Test
   void timesRiseStrictlyInLogOrderAndAreTheSameOnEveryPeer() throws Exception {
-    LogStateMachine a = new LogStateMachine("a");
-    LogStateMachine b = new LogStateMachine("b");
+    LogStateMachine a = new LogStateMachine("a", RatisSequencer.groupId("ordo").getUuid());
+    LogStateMachine b = new LogStateMachine("b", RatisSequencer.groupId("ordo").getUuid());
     long[][] batches = {{5, 1_000, 3}, {6, 900, 1}, {7, 5_000, 2}, {8, 0, 1}, {9, 10, 1}, {10, 5_004, 1}};
     for (LogStateMachine sm : List.of(a, b)) {
       for (long[] batch : batches) {

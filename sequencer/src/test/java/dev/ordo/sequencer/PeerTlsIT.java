@@ -94,6 +94,8 @@ class PeerTlsIT {
     assertEquals("appended", attack(group, SupportedRpcType.GRPC, ownTls, "control", true));
     // Even a peer's certificate does not get bytes that are not a well-formed batch into the log.
     assertEquals("refused", attack(group, SupportedRpcType.GRPC, ownTls, "attack: raw bytes", true, true));
+    // Nor a batch that names another cluster.
+    assertEquals("refused", attack(group, SupportedRpcType.GRPC, ownTls, "attack: batch of another cluster", true));
     assertEquals("refused", attack(group, SupportedRpcType.NETTY, null, "attack: netty, no TLS", false));
     assertEquals("refused", attack(group, SupportedRpcType.GRPC, null, "attack: gRPC, no TLS", false));
     assertEquals("refused", attack(group, SupportedRpcType.GRPC, new GrpcTlsConfig(rogue.privateKey().toFile(),
@@ -144,7 +146,8 @@ class PeerTlsIT {
   }
 
   /**
-   * Appends {@code payload} (in a well-formed batch) through a Ratis client of the given transport and TLS (trying every peer for the
+   * Appends {@code payload} (in a well-formed batch of the group's cluster, or of another when the payload says
+   * "another cluster") through a Ratis client of the given transport and TLS (trying every peer for the
    * leader), then, unless {@code control}, asks for a membership change: "refused" if nothing was served.
    */
   private static String attack(RaftGroup group, SupportedRpcType type, GrpcTlsConfig tls, String payload,
@@ -169,6 +172,10 @@ class PeerTlsIT {
             TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build()) {
       try {
         byte[] bytes = raw ? bytes(payload) : BatchCodec.encode(List.of(bytes(payload)));
+        if (!raw) {
+          BatchCodec.stampCluster(bytes, payload.contains("another cluster")
+              ? RatisSequencer.groupId("another").getUuid() : group.getGroupId().getUuid());
+        }
         if (client.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
             .copyFrom(bytes))).get(20, TimeUnit.SECONDS).isSuccess()) {
           return "appended";
