@@ -130,7 +130,8 @@ final class Connector {
               + e.getMessage() + ")");
         } catch (IOException e) {
           closeQuietly(channel);
-          failures.add(node + " (" + Channel.describe(e, timeout) + ")");
+          failures.add(node + " (" + Channel.describe(e, timeout) + (tls == null && e instanceof java.io.EOFException
+              ? "; a node that serves TLS closes connections without it: set sslmode" : "") + ")");
         }
         LOG.log(System.Logger.Level.DEBUG, "ordo: could not connect to {0}", failures.get(failures.size() - 1));
       }

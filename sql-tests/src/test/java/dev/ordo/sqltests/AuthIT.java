@@ -145,6 +145,7 @@ class AuthIT {
     assertTrue(untrusted.getMessage().contains("TLS failed"), untrusted.getMessage());
     SQLException plain = assertThrows(SQLException.class, () -> connect("app", APP_PW, "disable").close());
     assertTrue(plain.getSQLState().startsWith("08"), plain.getSQLState() + ": " + plain.getMessage());
+    assertTrue(plain.getMessage().contains("set sslmode"), plain.getMessage());
     SQLException bad = assertThrows(SQLException.class, () -> connect("app", APP_PW, "prefer").close());
     assertTrue(bad.getMessage().contains("sslmode=prefer is not one of"), bad.getMessage());
   }
