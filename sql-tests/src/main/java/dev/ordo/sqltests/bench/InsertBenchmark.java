@@ -49,6 +49,10 @@ public final class InsertBenchmark implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Rounds per measurement (median reported).")
   int rounds;
 
+  @Option(names = "--peer-tls", description = "Also measure three nodes in this JVM (one H2 replica each, clients "
+      + "on the leader): log peers over Netty on loopback, and over mutual TLS (gRPC), to show what TLS costs.")
+  boolean peerTls;
+
   @Option(names = "--dir", description = "Working directory (default: a new temporary one).")
   Path dir;
 
@@ -87,12 +91,23 @@ public final class InsertBenchmark implements Callable<Integer> {
       }
       results.add(measure("Ordo, 3 H2 replicas", node.jdbcUrl(), node.stages()));
     }
+    if (peerTls) {
+      results.add(measureCluster(work.resolve("cluster-plain"), false));
+      results.add(measureCluster(work.resolve("cluster-tls"), true));
+    }
     Result base = results.get(0);
     System.out.println();
-    System.out.printf("%-28s %10s %10s %14s %14s%n", "target", "p50 ms", "p99 ms", "inserts/s", "CPU ms/insert");
+    System.out.printf("%-44s %10s %10s %14s %14s%n", "target", "p50 ms", "p99 ms", "inserts/s", "CPU ms/insert");
     for (Result r : results) {
-      System.out.printf("%-28s %10.3f %10.3f %14.0f %14.3f%n", r.target, r.p50Ms, r.p99Ms, r.opsPerSec,
+      System.out.printf("%-44s %10.3f %10.3f %14.0f %14.3f%n", r.target, r.p50Ms, r.p99Ms, r.opsPerSec,
           r.cpuMsPerOp);
+    }
+    if (peerTls) {
+      Result plain = results.get(results.size() - 2);
+      Result tls = results.get(results.size() - 1);
+      System.out.printf("ratio three nodes, mutual TLS / Netty on loopback: p50 %.2fx, p99 %.2fx, throughput %.2fx,"
+          + " CPU per insert %.2fx%n", tls.p50Ms / plain.p50Ms, tls.p99Ms / plain.p99Ms, tls.opsPerSec / plain.opsPerSec,
+          tls.cpuMsPerOp / plain.cpuMsPerOp);
     }
     Result ordo = results.get(1);
     System.out.printf("ratio Ordo/baseline: p50 %.1fx, p99 %.1fx, throughput %.2fx, CPU per insert %.1fx%n",
@@ -103,6 +118,27 @@ public final class InsertBenchmark implements Callable<Integer> {
     System.out.printf("%nWhere Ordo's time goes, last round, %d clients:%n%s", clients,
         Stages.table(stagesManyClients));
     return 0;
+  }
+
+  /** Three nodes of one H2 replica each in this JVM, clients on the node that leads the log. */
+  private Result measureCluster(Path dir, boolean tls) throws Exception {
+    List<NodeConfig> configs = dev.ordo.sqltests.workload.InJvmCluster.configs(dir, 3, 1);
+    if (tls) {
+      java.util.Map<String, List<String>> hosts = new java.util.LinkedHashMap<>();
+      configs.forEach(c -> hosts.put(c.nodeId(), List.of(c.log().self().host())));
+      java.util.Map<String, dev.ordo.sequencer.SequencerConfig.PeerTls> certs =
+          dev.ordo.sequencer.PeerCertificates.create(dir.resolve("certs"), hosts, Duration.ofDays(1));
+      configs = configs.stream().map(c -> c.withLog(c.log().withTls(certs.get(c.nodeId())))).toList();
+    }
+    try (dev.ordo.sqltests.workload.InJvmCluster cluster = dev.ordo.sqltests.workload.InJvmCluster.start(configs, 1)) {
+      StringBuilder url = new StringBuilder("jdbc:ordo://");
+      for (OrdoNode n : cluster.live()) {
+        url.append(url.length() > "jdbc:ordo://".length() ? "," : "").append("127.0.0.1:").append(n.port());
+      }
+      url.append("/ordo?targetServerType=primary");
+      return measure(tls ? "Ordo, 3 nodes, peers over mutual TLS (gRPC)" : "Ordo, 3 nodes, peers over Netty",
+          url.toString(), null);
+    }
   }
 
   private Result measure(String target, String url, Stages stages) throws Exception {
