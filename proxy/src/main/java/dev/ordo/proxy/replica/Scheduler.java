@@ -842,32 +842,25 @@ final class Scheduler {
 
   /** Waits until every end decided before {@code pos} is finished; false if the scheduler failed meanwhile. */
   private boolean awaitEndsBefore(LogPosition pos) throws InterruptedException {
-    endsLock.lock();
-    try {
-      while (!pendingEnds.headMap(pos).isEmpty()) {
-        if (fault.get() != null) {
-          return false;
-        }
-        endsChanged.await(200, TimeUnit.MILLISECONDS);
-      }
-      return fault.get() == null;
-    } finally {
-      endsLock.unlock();
-    }
+    return awaitEnds(pos, Long.MAX_VALUE);
   }
 
   /** Waits up to {@code nanos} until every end decided at or before log index {@code index} is finished. */
   boolean awaitEndsThrough(long index, long nanos) throws InterruptedException {
-    LogPosition after = new LogPosition(index + 1, Integer.MIN_VALUE);
-    long deadline = System.nanoTime() + nanos;
+    return awaitEnds(new LogPosition(index + 1, Integer.MIN_VALUE), nanos);
+  }
+
+  /** Waits up to {@code nanos} until no end before {@code pos} is pending; false on timeout or a fault. */
+  private boolean awaitEnds(LogPosition pos, long nanos) throws InterruptedException {
+    long start = System.nanoTime();
     endsLock.lock();
     try {
-      while (!pendingEnds.headMap(after).isEmpty()) {
-        long left = deadline - System.nanoTime();
+      while (!pendingEnds.headMap(pos).isEmpty()) {
+        long left = nanos - (System.nanoTime() - start);
         if (fault.get() != null || left <= 0) {
           return false;
         }
-        endsChanged.awaitNanos(left);
+        endsChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))); // a fault does not signal
       }
       return fault.get() == null;
     } finally {

@@ -57,24 +57,13 @@ public final class ProxyServer implements AutoCloseable {
       new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   /**
-   * Binds and starts serving.
+   * Binds and starts serving ({@link #start} builds the TLS context).
    *
    * @param settings what the connection handler needs
-   */
-  public ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer,
-      Coordinator coordinator, Duration handshakeTimeout, Duration idleInTransactionTimeout)
-      throws InterruptedException {
-    this(host, port, settings, analyzer, coordinator, handshakeTimeout, idleInTransactionTimeout, null,
-        LoginThrottle.standard());
-  }
-
-  /**
-   * Binds and starts serving.
-   *
    * @param tls the server side of TLS for every client connection, or null for none
    * @param throttle how failed logins are slowed down
    */
-  ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer, Coordinator coordinator,
+  private ProxyServer(String host, int port, ServerSettings settings, Analyzer analyzer, Coordinator coordinator,
       Duration handshakeTimeout, Duration idleInTransactionTimeout, io.netty.handler.ssl.SslContext tls,
       LoginThrottle throttle) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
