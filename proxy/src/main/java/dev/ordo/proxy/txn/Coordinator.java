@@ -609,6 +609,9 @@ public final class Coordinator implements ResultSink {
         return;
       }
       long now = System.nanoTime();
+      if (!viewIsCurrent(now)) {
+        return;
+      }
       owners.forEach((origin, o) -> {
         if (!origin.equals(nodeId) && !o.open.isEmpty() && now - o.lastSeenNanos > OWNER_TIMEOUT.toNanos()) {
           log.warn("{}: node {} has {} open transactions and has appended nothing for {} s; aborting them",
@@ -622,6 +625,31 @@ public final class Coordinator implements ResultSink {
     } catch (RuntimeException e) {
       log.warn("{}: owner watch failed: {}", nodeId, e.toString());
     }
+  }
+
+  /** The leadership generation the owner watch last saw. */
+  private long watchedGeneration = Long.MIN_VALUE;
+  /** The committed index at the owner watch's previous run. */
+  private long watchedCommitted = Long.MAX_VALUE;
+
+  /**
+   * Whether this leader's view of other nodes' silence is one to act on. Silence is what this node's replicas
+   * applied; it says nothing while the log had no leader, or while those replicas lag. So when the leadership
+   * generation changes (this node just became leader, or was re-elected), every node is given a fresh
+   * {@link #OWNER_TIMEOUT} from now; and no decision is made unless some local replica has applied everything
+   * that was committed at the watch's previous run (entries a node appended then have been seen).
+   */
+  private boolean viewIsCurrent(long now) {
+    long generation = sequencer.generation();
+    long committedBefore = watchedCommitted;
+    watchedCommitted = sequencer.committedIndex();
+    if (generation != watchedGeneration) {
+      watchedGeneration = generation;
+      owners.values().forEach(o -> o.lastSeenNanos = now);
+      return false;
+    }
+    long applied = replicas.stream().filter(Replica::isHealthy).mapToLong(Replica::appliedIndex).max().orElse(-1);
+    return applied >= committedBefore;
   }
 
   /** Serves from {@code r} too, once it is healthy (a replica added to the running node). */
