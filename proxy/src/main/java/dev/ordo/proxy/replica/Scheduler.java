@@ -1,8 +1,6 @@
 package dev.ordo.proxy.replica;
 
-import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.KeyRequest;
-import dev.ordo.proxy.replica.LockManager.Decision;
 import dev.ordo.proxy.replica.LockManager.Mode;
 import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
@@ -13,11 +11,8 @@ import dev.ordo.sequencer.LogPosition;
 import dev.ordo.proxy.config.Backend;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,13 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
- * Executes log entries on one replica under the deterministic {@link LockManager}.
+ * Executes log entries on one replica.
  *
- * <p>Two layers. The <em>logical</em> layer runs on the replica's applier thread
- * and is fed only by the log: it computes each entry's locks, grants them in log
- * order, picks deadlock victims and releases locks at the entries that end
- * transactions. Its decisions depend on nothing else, so every replica decides
- * the same. The <em>physical</em> layer runs the granted work on the backend, in
+ * <p>Two layers. The <em>logical</em> layer ({@link LogicalScheduler}) runs on the
+ * replica's applier thread and is fed only by the log: it computes each entry's
+ * locks, grants them in log order, picks deadlock victims and releases locks at
+ * the entries that end transactions. Its decisions depend on nothing else, so
+ * every replica decides the same. The <em>physical</em> layer, this class, runs the granted work on the backend, in
  * parallel: each interactive transaction on its own connection and virtual
  * thread, in its own order, and every piece of work only after the work of other
  * transactions that held conflicting locks before it has finished (its backend
@@ -53,37 +48,26 @@ final class Scheduler {
     Connection open() throws SQLException;
   }
 
-  /** An entry at its log position, and when this replica read it off the log (System.nanoTime). */
   /**
    * An entry at its log position, and when this replica read it off the log (System.nanoTime); {@code ordered}
    * when it was read before it was committed, in Raft term {@code term}.
    */
-  private record Op(TxnEntry entry, LogPosition pos, long readNanos, long term, boolean ordered) {}
+  private record Op(TxnEntry entry, LogPosition pos, long readNanos, long term, boolean ordered)
+      implements LogicalScheduler.Work {}
 
-  /** Physical-layer state of an interactive transaction (its thread only, after creation). */
+  /** Physical state of an interactive transaction (its work's threads only, after creation). */
   private static final class Txn {
     final String id;
     final TxnEntry first;
     final LogPosition firstPos;
     /** The last piece of work scheduled for it: the next waits for it. */
     CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-    /** Logical: a request is waiting for locks; later entries queue behind it. */
-    boolean blocked;
-    /** Logical: it ran DDL (PostgreSQL): the catalog is reloaded after its commit. */
-    boolean ddl;
-    /** Logical: it changed its role: its connection's role is reset before the pool gets it back. */
-    volatile boolean role;
-    /** Logical: the entry whose request is waiting, if any. */
-    Op waiting;
-    final Deque<Op> queued = new ArrayDeque<>();
-    /** Physical: its backend connection, and why it failed (null while it has not). */
+    /** Its backend connection, and why it failed (null while it has not). */
     Connection conn;
     String failedState;
     String failedWhy;
-    /** Physical: the hashes of its statements' outcomes, in order (folded into its end's hash). */
+    /** The hashes of its statements' outcomes, in order (folded into its end's hash). */
     long outcomes;
-    /** It ended on this replica before a restart: its locks are taken and released as then, nothing runs. */
-    boolean replay;
 
     Txn(String id, TxnEntry first, LogPosition firstPos) {
       this.id = id;
@@ -91,8 +75,6 @@ final class Scheduler {
       this.firstPos = firstPos;
     }
   }
-
-  private static final int ENDED_MEMORY = 100_000;
 
   private final String replica;
   private final Connections connections;
@@ -102,36 +84,27 @@ final class Scheduler {
   private final Confirmations confirmations;
   private final Watermark watermark;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final LockManager<Op> locks = new LockManager<>();
   private final LockSets lockSets;
-  private final Map<String, Txn> open = new LinkedHashMap<>();
+  /** The decisions: locks, grants, victims, ends (see {@link LogicalScheduler}). */
+  private LogicalScheduler<Op> logic;
+  /** Open interactive transactions that run here (not replayed ones). */
+  private final Map<String, Txn> txns = new HashMap<>();
   private final WorkOrder order = new WorkOrder();
-  /** Locks each transaction holds, as the logical layer granted them (for releases). */
-  private final Map<String, Map<String, Mode>> held = new HashMap<>();
-  /** Recently ended interactive transactions (logical): a later statement for them is refused. */
-  private final Map<String, String> ended = new LinkedHashMap<>(16, 0.75f, false) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > ENDED_MEMORY;
-    }
-  };
+  /** The physical work scheduled last: a catalog reload waits for it. */
+  private CompletableFuture<Void> lastScheduled = CompletableFuture.completedFuture(null);
   /** First position of every transaction not yet finished on the backend: the low water. */
   private final ConcurrentSkipListMap<LogPosition, String> unfinished = new ConcurrentSkipListMap<>();
   private final AtomicReference<ReplicaFault> fault = new AtomicReference<>();
-  private final List<Op> released = new ArrayList<>();
   private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
   /** Backend connections of transactions, open until their transaction finishes on the backend. */
   private final java.util.Set<Connection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Backend backend;
   /** The replica sessions' time zone: time functions are replaced by literals in it. */
   private final java.time.ZoneId zone;
-  private volatile Catalog catalog; // read by EXPLAIN ORDO from other threads
 
   /** The catalog as of the last entry applied: its tables' columns, defaults and keys. */
   dev.ordo.proxy.sql.TableSchema.Lookup schema() {
-    return catalog;
+    return logic.catalog();
   }
 
   /** The position of the entry processed last (logical layer). */
@@ -152,13 +125,10 @@ final class Scheduler {
    * Transactions that ended on this replica before it resumed (their effects and
    * rows are durable): their entries still go through the lock manager, so that
    * every later decision is the one every other replica made, but nothing of them
-   * runs again.
+   * runs again. Called before the first entry is processed.
    */
-  private java.util.Set<String> replayed = java.util.Set.of();
-
-  /** See {@link #replayed}. Called before the first entry is processed. */
   void replay(java.util.Set<String> txnIds) {
-    this.replayed = txnIds;
+    logic = new LogicalScheduler<>(lockSets, logic.catalog(), backend.transactionalDdl(), txnIds, new Physical());
   }
 
   /** Checkpoint digests are computed one after the other, in log order. */
@@ -178,7 +148,8 @@ final class Scheduler {
     this.analyzer = analyzer;
     this.lockSets = new LockSets(analyzer);
     this.sink = sink;
-    this.catalog = Catalog.load(catalogSource, backend);
+    this.logic = new LogicalScheduler<>(lockSets, Catalog.load(catalogSource, backend), backend.transactionalDdl(),
+        java.util.Set.of(), new Physical());
     this.watermark = new Watermark(start, onApplied);
   }
 
@@ -197,13 +168,12 @@ final class Scheduler {
     checkFault();
     synchronized (logical) {
       currentPosition = pos;
-      dispatch(new Op(e, pos, System.nanoTime(), term, ordered));
-      while (!released.isEmpty()) {
-        List<Op> granted = new ArrayList<>(released);
-        released.clear();
-        for (Op op : granted) {
-          runGranted(op);
-        }
+      Op op = new Op(e, pos, System.nanoTime(), term, ordered);
+      switch (e.kind()) {
+        case HEARTBEAT -> answer(op, new Outcome.Done(new long[0], null, null));
+        case CHECKPOINT -> checkpoint(op);
+        case DIGEST -> digest(op);
+        default -> logic.process(op);
       }
     }
   }
@@ -228,8 +198,8 @@ final class Scheduler {
       if (fault.get() != null || currentPosition == null || currentPosition.compareTo(last) < 0) {
         return null;
       }
-      Txn t = open.get(txn);
-      if (t == null || t.replay || t.blocked || t.waiting != null || !t.queued.isEmpty()) {
+      Txn t = txns.get(txn);
+      if (t == null) {
         return null;
       }
       Analysis a = analyzer.analyze(statement.sql());
@@ -239,16 +209,8 @@ final class Scheduler {
       }
       TxnEntry e = new TxnEntry(TxnEntry.Kind.STMT, t.first.origin(), t.first.incarnation(), 0, txn, false,
           t.first.timestampMicros(), false, KeyRequest.NONE, List.of(statement));
-      Map<String, Mode> wanted = lockSet(e);
-      Map<String, Mode> have = held.get(t.id);
-      if (have == null || wanted.isEmpty() || wanted.containsKey(LockManager.GLOBAL)) {
+      if (!logic.idleHolding(txn, logic.lockSet(e))) {
         return null;
-      }
-      for (Map.Entry<String, Mode> w : wanted.entrySet()) {
-        Mode h = have.get(w.getKey());
-        if (h == null || !h.covers(w.getValue())) {
-          return null;
-        }
       }
       CompletableFuture<Outcome.Done> result = new CompletableFuture<>();
       CompletableFuture<Void> before = t.tail;
@@ -274,7 +236,7 @@ final class Scheduler {
       }
       long executing = System.nanoTime();
       Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
-          catalog);
+          logic.catalog());
       stages.since(Stages.Stage.COVERED_READ, executing);
       if (savepoint != null) {
         t.conn.releaseSavepoint(savepoint);
@@ -334,186 +296,56 @@ final class Scheduler {
     }
     live.clear();
     synchronized (logical) {
-      open.clear();
+      logic.clear();
+      txns.clear();
     }
     threads.shutdown();
   }
 
-  private void dispatch(Op op) throws ReplicaFault {
-    TxnEntry e = op.entry();
-    switch (e.kind()) {
-      case ONE_SHOT -> {
-        if (!replayed.contains(e.txnId())) {
-          unfinished.put(op.pos(), e.txnId());
-          expectEnd(op.pos());
-        }
-        Decision d = locks.request(e.txnId(), lockSet(e), op);
-        if (d == Decision.GRANTED) {
-          runGranted(op);
-        } else if (d == Decision.DEADLOCK) {
-          throw new IllegalStateException(replica + ": one-shot entry " + op.pos() + " reported in a deadlock");
-        }
+  /** Carries out the logical layer's decisions: schedules work on the backend, answers, reloads the catalog. */
+  private final class Physical implements LogicalScheduler.Actions<Op> {
+    @Override
+    public void opened(Op op, String txnId) {
+      if (op.entry().kind() == TxnEntry.Kind.ONE_SHOT) {
+        expectEnd(op.pos());
+      } else {
+        txns.put(txnId, new Txn(txnId, op.entry(), op.pos()));
       }
-      case STMT -> {
-        String how = ended.get(e.txn());
-        if (how != null) {
-          answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + how
-              + "); commands ignored until end of transaction block: call rollback()", 0));
-          return;
-        }
-        Txn t = open.get(e.txn());
-        if (t == null && !e.begins()) {
-          // Not its transaction's first statement, and the transaction is not open: it ended before (an
-          // abort its session had not heard of yet, or a restart forgot why). Only a first statement opens one.
-          answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (it was rolled back); commands"
-              + " ignored until end of transaction block: call rollback()", 0));
-          return;
-        }
-        if (t == null) {
-          t = new Txn(e.txn(), e, op.pos());
-          t.replay = replayed.contains(t.id);
-          open.put(t.id, t);
-          if (!t.replay) {
-            unfinished.put(op.pos(), t.id);
-          }
-        }
-        if (t.blocked) {
-          t.queued.add(op);
-        } else {
-          request(t, op);
-        }
-      }
-      case COMMIT -> {
-        Txn t = open.get(e.txn());
-        if (t == null) {
-          answer(op, endedAnswer(e));
-        } else if (t.blocked) {
-          t.queued.add(op);
-        } else {
-          end(t, op, true, null);
-        }
-      }
-      case ROLLBACK -> {
-        Txn t = open.get(e.txn());
-        if (t != null) {
-          end(t, op, false, "rolled back");
-        } else {
-          answer(op, new Outcome.Done(new long[0], null, null));
-        }
-      }
-      case ABORT_OWNER -> {
-        for (Txn t : new ArrayList<>(open.values())) {
-          if (t.first.origin().equals(e.origin()) && t.first.incarnation() < e.incarnation()) {
-            end(t, op, false, e.incarnation() == Long.MAX_VALUE ? "its node went silent" : "its node restarted");
-          }
-        }
-        answer(op, new Outcome.Done(new long[0], null, null));
-      }
-      case HEARTBEAT -> answer(op, new Outcome.Done(new long[0], null, null));
-      case CHECKPOINT -> checkpoint(op);
-      case DIGEST -> {
-        // A report is judged only from a durable position: the applier waits for it (one per checkpoint).
-        confirmations.awaitConfirmed(op.pos().index(), DURABLE_WAIT);
-        try {
-          digests.logged(op.pos(), e.digestReport());
-        } catch (dev.ordo.driver.wire.ProtocolException pe) {
-          throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
-        }
-        answer(op, new Outcome.Done(new long[0], null, null));
-      }
-      default -> throw new IllegalStateException("unknown entry kind " + e.kind());
+      unfinished.put(op.pos(), txnId);
     }
-  }
 
-  private Outcome endedAnswer(TxnEntry commit) {
-    String how = ended.get(commit.txn());
-    if (how == null) {
-      return new Outcome.Done(new long[0], null, null); // nothing ran in it: it commits trivially
-    }
-    return new Outcome.Failed(how.startsWith("deadlock") ? SqlState.SERIALIZATION_FAILURE.code() : "25P02", 0,
-        "the transaction was rolled back ("
-        + how + "); nothing was committed", 0);
-  }
-
-  private void request(Txn t, Op op) throws ReplicaFault {
-    if (changesCatalog(op.entry())) {
-      t.ddl = true;
-    }
-    if (backend == Backend.POSTGRESQL && changesRole(op.entry())) {
-      t.role = true;
-    }
-    switch (locks.request(t.id, lockSet(op.entry()), op)) {
-      case GRANTED -> runGranted(op);
-      case WAITING -> {
-        t.blocked = true;
-        t.waiting = op;
+    @Override
+    public void run(LogicalScheduler.Grant<Op> grant) {
+      Op op = grant.work();
+      TxnEntry e = op.entry();
+      long grantedNanos = System.nanoTime();
+      stages.record(Stages.Stage.LOCK_WAIT, grantedNanos - op.readNanos());
+      Map<String, Mode> wanted = grant.locks();
+      if (e.kind() == TxnEntry.Kind.CHECKPOINT) {
+        hashTablesGranted(op, wanted);
+        return;
       }
-      case DEADLOCK -> {
-        // 40001, not PostgreSQL's 40P01: retry loops in the field (BenchBase, Spring's, ORMs') retry
-        // serialization failures, and this verdict is one, taken identically on every replica.
-        answer(op, new Outcome.Failed(SqlState.SERIALIZATION_FAILURE.code(), 0, "could not serialize "
-            + "access due to a deadlock: this statement would wait for locks held by transactions that wait for "
-            + "this one; the transaction was rolled back on every replica, retry it", 0));
-        end(t, op, false, "deadlock victim");
+      if (grant.replay()) {
+        return; // ended before the restart: its effects are durable
       }
-    }
-  }
-
-  /** Logical grant: note the locks, then schedule the work after what it must follow. */
-  private void runGranted(Op op) throws ReplicaFault {
-    TxnEntry e = op.entry();
-    long grantedNanos = System.nanoTime();
-    stages.record(Stages.Stage.LOCK_WAIT, grantedNanos - op.readNanos());
-    Map<String, Mode> wanted = locks.grantedLocks(op);
-    if (e.kind() == TxnEntry.Kind.CHECKPOINT) {
-      hashTablesGranted(op, wanted);
-      return;
-    }
-    if (e.kind() == TxnEntry.Kind.ONE_SHOT && replayed.contains(e.txnId())) {
-      released.addAll(locks.release(e.txnId())); // ended before the restart: its effects are durable
-      return;
-    }
-    if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
-      CompletableFuture<Void> after = order.after(wanted);
-      boolean reloadCatalog = wanted.get(LockManager.GLOBAL) == Mode.X || changesCatalog(e);
-      List<String> seqs = sequencesToSave(wanted);
       boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
-      CompletableFuture<Void> done = after.thenRunAsync(() -> guarded(op, () -> {
-        stages.since(Stages.Stage.HANDOFF, grantedNanos);
-        if (gateFirst) {
-          awaitDurable(op);
-        }
-        runOneShot(op, seqs);
-      }), threads);
-      watermark.track(currentPosition.index(), done);
-      inFlight.add(done);
-      order.releasedWhen(wanted, done);
-      released.addAll(locks.release(e.txnId()));
-      if (reloadCatalog) {
-        // Global-lock entries and DDL may change the catalog that later entries' locks are computed from.
-        awaitAndReloadCatalog(done);
+      if (e.kind() == TxnEntry.Kind.ONE_SHOT) {
+        List<String> seqs = sequencesToSave(wanted);
+        CompletableFuture<Void> done = order.after(wanted).thenRunAsync(() -> guarded(op, () -> {
+          stages.since(Stages.Stage.HANDOFF, grantedNanos);
+          if (gateFirst) {
+            awaitDurable(op);
+          }
+          runOneShot(op, seqs);
+        }), threads);
+        watermark.track(currentPosition.index(), done);
+        inFlight.add(done);
+        order.releasedWhen(wanted, done);
+        lastScheduled = done;
+        return;
       }
-      return;
-    }
-    Txn t = open.get(e.txn());
-    if (t == null) {
-      return;
-    }
-    t.blocked = false;
-    t.waiting = null;
-    Map<String, Mode> before = held.computeIfAbsent(t.id, k -> new HashMap<>());
-    Map<String, Mode> fresh = new HashMap<>();
-    wanted.forEach((r, m) -> {
-      Mode had = before.get(r);
-      if (had == null || !had.covers(m)) {
-        Mode now = had == null ? m : had.join(m);
-        fresh.put(r, now);
-        before.put(r, now);
-      }
-    });
-    if (!t.replay) {
-      CompletableFuture<Void> after = order.after(fresh);
-      boolean gateFirst = mustWaitBeforeExecuting(e, wanted);
+      Txn t = txns.get(e.txn());
+      CompletableFuture<Void> after = order.after(grant.fresh());
       t.tail = CompletableFuture.allOf(t.tail, after).thenRunAsync(() -> guarded(op, () -> {
         if (gateFirst) {
           awaitDurable(op);
@@ -521,61 +353,39 @@ final class Scheduler {
         runStatement(t, op);
       }), threads);
       inFlight.add(t.tail);
+      lastScheduled = t.tail;
     }
-    // Later entries of this transaction that queued behind the blocked one.
-    while (open.containsKey(t.id) && !t.blocked && !t.queued.isEmpty()) {
-      Op next = t.queued.poll();
-      if (next.entry().kind() == TxnEntry.Kind.COMMIT) {
-        end(t, next, true, null);
-      } else {
-        request(t, next);
-      }
-    }
-  }
 
-  /** Ends {@code t} at {@code op}: commit, rollback or abort; its locks are released here, logically. */
-  private void end(Txn t, Op op, boolean commit, String how) throws ReplicaFault {
-    if (t.replay) {
-      // Ended before the restart, at this same decision: its row and effects are durable.
-      open.remove(t.id);
-      ended.put(t.id, commit ? "committed" : how);
-      t.waiting = null;
-      t.queued.clear();
-      held.remove(t.id);
-      released.addAll(locks.release(t.id));
-      return;
-    }
-    open.remove(t.id);
-    expectEnd(op.pos());
-    ended.put(t.id, commit ? "committed" : how);
-    if (t.waiting != null && t.waiting != op) {
-      // Its statement was waiting for locks: it will never run; say so rather than leave the client waiting.
-      answer(t.waiting, new Outcome.Failed("25P02", 0, "the transaction was rolled back while this "
-          + "statement waited for locks (" + how + "); retry the transaction", 0));
-      t.waiting = null;
-    }
-    for (Op q : t.queued) {
-      if (q.entry().kind() == TxnEntry.Kind.COMMIT) {
-        answer(q, endedAnswer(q.entry()));
+    @Override
+    public void end(LogicalScheduler.End<Op> end) {
+      if (end.replay()) {
+        return; // ended here before the restart, at this same decision: its row and effects are durable
       }
+      Op op = end.work();
+      Txn t = txns.remove(end.txn());
+      expectEnd(op.pos());
+      Map<String, Mode> lockSet = end.held();
+      List<String> seqs = sequencesToSave(lockSet == null ? Map.of() : lockSet);
+      boolean role = backend == Backend.POSTGRESQL && end.changedRole();
+      t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, end, seqs, role)), threads);
+      inFlight.add(t.tail);
+      if (end.commit()) {
+        watermark.track(currentPosition.index(), t.tail);
+      }
+      if (lockSet != null) {
+        order.releasedWhen(lockSet, t.tail);
+      }
+      lastScheduled = t.tail;
     }
-    t.queued.clear();
-    boolean answersOp = op.entry().txn().equals(t.id) && op.entry().kind() != TxnEntry.Kind.STMT;
-    Map<String, Mode> lockSet = held.remove(t.id);
-    List<String> seqs = sequencesToSave(lockSet == null ? Map.of() : lockSet);
-    t.tail = t.tail.thenRunAsync(() -> guarded(op, () -> finish(t, op, commit, how, answersOp, seqs)), threads);
-    inFlight.add(t.tail);
-    if (commit) {
-      watermark.track(currentPosition.index(), t.tail);
+
+    @Override
+    public void answer(Op op, Outcome outcome) {
+      Scheduler.this.answer(op, outcome);
     }
-    if (lockSet != null) {
-      order.releasedWhen(lockSet, t.tail);
-    }
-    released.addAll(locks.release(t.id));
-    if (commit && backend.transactionalDdl()
-        && (t.ddl || (lockSet != null && lockSet.get(LockManager.GLOBAL) == Mode.X))) {
-      // It may have changed the schema (DDL inside a transaction): later entries must see the new catalog.
-      awaitAndReloadCatalog(t.tail);
+
+    @Override
+    public Catalog reloadCatalog(Op after) throws ReplicaFault {
+      return awaitAndReloadCatalog(lastScheduled);
     }
   }
 
@@ -591,7 +401,7 @@ final class Scheduler {
     if (lockSet.get(LockManager.GLOBAL) == Mode.X) {
       return null;
     }
-    return catalog.sequenceNames(lockSet.keySet(), false);
+    return logic.catalog().sequenceNames(lockSet.keySet(), false);
   }
 
   // ---- physical layer: runs on the transactions' virtual threads ----
@@ -648,11 +458,11 @@ final class Scheduler {
       Outcome outcome;
       try {
         long executing = System.nanoTime();
-        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer, catalog);
+        Outcome.Done done = EntryExecutor.run(c, e, e.timestampMicros(), zone, backend, analyzer, logic.catalog());
         stages.since(Stages.Stage.EXECUTION, executing);
         awaitDurable(op); // nothing is committed on the backend before the entry is durable
         long bookkeeping = System.nanoTime();
-        if (backend == Backend.POSTGRESQL && changesRole(e)) {
+        if (backend == Backend.POSTGRESQL && LogicalScheduler.changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
         saveSequences(c, seqs);
@@ -678,7 +488,7 @@ final class Scheduler {
         }
         outcome = Bookkeeping.recordedTxn(c, e.txnId());
       }
-      if (backend == Backend.POSTGRESQL && changesRole(e)) {
+      if (backend == Backend.POSTGRESQL && LogicalScheduler.changesRole(e)) {
         resetRole(c);
       }
       unfinished.remove(op.pos());
@@ -701,7 +511,7 @@ final class Scheduler {
       // Every statement of an interactive transaction sees its first entry's time.
       long executing = System.nanoTime();
       Outcome.Done done = EntryExecutor.run(t.conn, e, t.first.timestampMicros(), zone, backend, analyzer,
-          catalog);
+          logic.catalog());
       stages.since(Stages.Stage.EXECUTION, executing);
       t.outcomes = Digests.combine(t.outcomes, Digests.outcome(done, !Digests.varies(e)));
       answer(op, done);
@@ -719,8 +529,9 @@ final class Scheduler {
     }
   }
 
-  private void finish(Txn t, Op op, boolean commit, String how, boolean answersOp, List<String> seqs)
+  private void finish(Txn t, Op op, LogicalScheduler.End<Op> end, List<String> seqs, boolean role)
       throws SQLException, ReplicaFault {
+    boolean commit = end.commit();
     awaitDurable(op); // its end, and every statement before it, is durable before anything is committed
     LogPosition low = lowWater(op.pos(), t.firstPos);
     Outcome outcome = new Outcome.Done(new long[0], null, null);
@@ -730,7 +541,7 @@ final class Scheduler {
           openFor(t).setAutoCommit(false);
         }
         try {
-          if (t.role) {
+          if (role) {
             roleBack(t.conn); // Ordo's own rows are written with the replica's role
           }
           long bookkeeping = System.nanoTime();
@@ -751,7 +562,7 @@ final class Scheduler {
         } else {
           openFor(t).setAutoCommit(false);
         }
-        String code = commit || t.failedState != null || !"rolled back".equals(how)
+        String code = commit || t.failedState != null || !"rolled back".equals(end.how())
             ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
         recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
             Digests.end(t.id, code, t.failedState, t.outcomes), t.firstPos);
@@ -762,7 +573,7 @@ final class Scheduler {
       }
     } finally {
       try {
-        if (t.role && t.conn != null) {
+        if (role && t.conn != null) {
           resetRole(t.conn);
         }
       } finally {
@@ -771,7 +582,7 @@ final class Scheduler {
         endDone(op.pos());
       }
     }
-    if (answersOp) {
+    if (end.answersWork()) {
       answer(op, outcome);
     }
   }
@@ -878,16 +689,8 @@ final class Scheduler {
   private void checkpoint(Op op) throws ReplicaFault {
     CompletableFuture<Long> tables = new CompletableFuture<>();
     if (op.entry().hashesTables()) {
-      Map<String, Mode> set = new LinkedHashMap<>();
-      java.util.SortedSet<String> names = catalog.userTables();
-      names.forEach(t -> set.put(t, Mode.S));
-      checkpointTables.put(op.pos(), new PendingTables(names, tables));
-      Decision d = locks.request(checkpointId(op.pos()), set, op);
-      if (d == Decision.GRANTED) {
-        runGranted(op);
-      } else if (d == Decision.DEADLOCK) {
-        throw new IllegalStateException(replica + ": checkpoint " + op.pos() + " reported in a deadlock");
-      }
+      checkpointTables.put(op.pos(), new PendingTables(logic.catalog().userTables(), tables));
+      logic.process(op); // its S locks on every user table: the hash runs once they are granted
     } else {
       tables.complete(null);
     }
@@ -900,10 +703,6 @@ final class Scheduler {
   private record PendingTables(java.util.SortedSet<String> names, CompletableFuture<Long> hash) {}
 
   private final Map<LogPosition, PendingTables> checkpointTables = new HashMap<>();
-
-  private static String checkpointId(LogPosition pos) {
-    return "checkpoint@" + pos;
-  }
 
   /** Logical: the checkpoint's S locks are granted; the hash runs after the writes before it, then releases. */
   private void hashTablesGranted(Op op, Map<String, Mode> wanted) {
@@ -921,7 +720,6 @@ final class Scheduler {
     });
     inFlight.add(done);
     order.releasedWhen(wanted, done);
-    released.addAll(locks.release(checkpointId(op.pos())));
   }
 
   /** Physical, in log order: computes, records and reports the checkpoint at {@code pos}. */
@@ -955,9 +753,20 @@ final class Scheduler {
     }
   }
 
-  // ---- logical helpers ----
+  /** A checkpoint's report, judged only from a durable position: the applier waits for it (one per checkpoint). */
+  private void digest(Op op) throws ReplicaFault {
+    confirmations.awaitConfirmed(op.pos().index(), DURABLE_WAIT);
+    try {
+      digests.logged(op.pos(), op.entry().digestReport());
+    } catch (dev.ordo.driver.wire.ProtocolException pe) {
+      throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
+    }
+    answer(op, new Outcome.Done(new long[0], null, null));
+  }
 
-  private void awaitAndReloadCatalog(CompletableFuture<Void> ddl) throws ReplicaFault {
+  // ---- helpers ----
+
+  private Catalog awaitAndReloadCatalog(CompletableFuture<Void> ddl) throws ReplicaFault {
     try {
       ddl.get();
     } catch (InterruptedException ie) {
@@ -968,25 +777,10 @@ final class Scheduler {
     }
     checkFault();
     try (Connection c = connections.open()) {
-      catalog = Catalog.load(c, backend);
+      return Catalog.load(c, backend);
     } catch (SQLException se) {
       throw new ReplicaFault(replica + ": cannot reload the catalog: " + se, se);
     }
-  }
-
-  /**
-   * Whether an entry changes its connection's role ({@code SET ROLE}, {@code RESET ROLE}). Replica
-   * connections are pooled and shared by every session: a role must not outlive the transaction that set
-   * it, or later entries would run with other privileges on some replicas than on others.
-   */
-  private static boolean changesRole(TxnEntry e) {
-    for (TxnEntry.Statement s : e.statements()) {
-      String first = Analyzer.firstKeywords(s.sql(), 2);
-      if (first.equals("SET ROLE") || first.equals("RESET ROLE")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Back to the replica connection's own role, inside the current transaction. */
@@ -1013,23 +807,8 @@ final class Scheduler {
    * not roll back).
    */
   private boolean mustWaitBeforeExecuting(TxnEntry e, Map<String, Mode> wanted) {
-    return changesCatalog(e) || wanted.get(LockManager.GLOBAL) == Mode.X
+    return LogicalScheduler.changesCatalog(e) || wanted.get(LockManager.GLOBAL) == Mode.X
         || (backend != Backend.POSTGRESQL && wanted.keySet().stream().anyMatch(r -> r.startsWith("SEQUENCE ")));
-  }
-
-  /** Whether an entry holds DDL: the catalog is reloaded after it, before the next entry's locks. */
-  private static boolean changesCatalog(TxnEntry e) {
-    for (TxnEntry.Statement s : e.statements()) {
-      if (Analyzer.isDdl(s.sql())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The locks of an entry, against the catalog at its log position ({@link LockSets}). */
-  private Map<String, Mode> lockSet(TxnEntry e) {
-    return lockSets.of(e, catalog);
   }
 
   /**

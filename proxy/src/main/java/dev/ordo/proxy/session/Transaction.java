@@ -48,6 +48,11 @@ final class Transaction {
   /** Why the open transaction was aborted (it waits for the client's rollback), or null. */
   private String abortedWhy;
   private String abortedState;
+  /**
+   * The {@code ROLLBACK} appended when a statement failed, if any: the client's own rollback returns once it is in
+   * the log, so that whatever the client does next is ordered after it (as after a rollback in PostgreSQL).
+   */
+  private java.util.concurrent.CompletableFuture<?> abortEntry;
   /** The snapshot connection of an open read-only transaction, or null. */
   private Connection snapshot;
   private ScheduledFuture<?> idleTimer;
@@ -128,6 +133,7 @@ final class Transaction {
     }
     id = null;
     abortedWhy = null;
+    abortEntry = null;
     closeSnapshot();
   }
 
@@ -155,14 +161,14 @@ final class Transaction {
       o = coordinator.submit(TxnEntry.Kind.STMT, id, begins, batch, keys, stmts);
     } catch (SQLException e) {
       // The statement may or may not have run: the transaction cannot go on.
-      coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
+      abortEntry = coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
       abort(e.getSQLState(), "a statement's outcome was unknown (" + e.getMessage() + ")");
       throw e;
     }
     if (o instanceof Outcome.Failed f) {
       // The replicas rolled the work back already; the entry releases the locks at a fixed place in the log
       // (for a deadlock victim it changes nothing: the verdict ended the transaction already).
-      coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
+      abortEntry = coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
       abort(f.sqlState(), "an earlier statement failed with SQLState " + f.sqlState());
       return new Response.Error(f.sqlState() == null ? SqlState.INTERNAL_ERROR.code() : f.sqlState(),
           f.vendorCode(), f.message(), batch ? f.statement() : -1);
@@ -231,6 +237,7 @@ final class Transaction {
       coordinator.closed(open);
       id = null;
       abortedWhy = null;
+      awaitAbortEntry();
       if (!commit) {
         return new Response.Ok();
       }
@@ -248,6 +255,23 @@ final class Transaction {
       coordinator.closed(open);
       id = null;
       abortedWhy = null;
+    }
+  }
+
+  /** Waits (boundedly) until the {@code ROLLBACK} appended after a failed statement is in the log. */
+  private void awaitAbortEntry() {
+    java.util.concurrent.CompletableFuture<?> f = abortEntry;
+    abortEntry = null;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get(coordinator.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Not in the log (no leader): the owner watch or the node's restart ends the transaction in the log.
+      log.debug("{}: rollback entry of an aborted transaction not confirmed: {}", session, e.toString());
     }
   }
 

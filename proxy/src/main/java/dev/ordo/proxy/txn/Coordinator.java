@@ -100,6 +100,11 @@ public final class Coordinator implements ResultSink {
     return stages;
   }
 
+  /** How long a write waits for the log and for a local replica's answer. */
+  public Duration timeout() {
+    return timeout;
+  }
+
   /** A new interactive transaction id, unique across the cluster and restarts. */
   public String newTxnId() {
     return nodeId + ":" + incarnation + ":t" + requestIds.incrementAndGet();
