@@ -130,6 +130,31 @@ final class Bookkeeping {
     }
   }
 
+  /** As {@link #saveSequences(Connection, Collection)}; null: every sequence of the database. */
+  static void saveSequencesOrAll(Connection c, Collection<String> sequences) throws SQLException {
+    saveSequences(c, sequences == null ? allSequences(c) : sequences);
+  }
+
+  /**
+   * Records a transaction that ended without committing its effects (in a
+   * backend transaction of its own on {@code c}, autocommit off), with the
+   * sequence values it moved (null: all): sequences do not roll back. A row
+   * recorded before (the entry re-read after a restart) is left as it is.
+   */
+  static void recordEnd(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
+      String sqlState, Collection<String> seqs, long outcomeHash, LogPosition first) throws SQLException {
+    try {
+      saveSequencesOrAll(c, seqs);
+      record(c, txnId, pos, low, code, null, sqlState, outcomeHash, first);
+      c.commit();
+    } catch (SQLException se) {
+      c.rollback();
+      if (!isDuplicateTxn(se)) {
+        throw se;
+      }
+    }
+  }
+
   /** PostgreSQL: the SQL names of every sequence of the database (quoted, qualified). */
   static java.util.List<String> allSequences(Connection c) throws SQLException {
     java.util.List<String> out = new java.util.ArrayList<>();

@@ -1,27 +1,40 @@
 package dev.ordo.proxy.replica;
 
 import dev.ordo.driver.wire.KeyRequest;
+import dev.ordo.driver.wire.ProtocolException;
+import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.replica.LockManager.Mode;
 import dev.ordo.proxy.sql.Analysis;
 import dev.ordo.proxy.sql.Analyzer;
+import dev.ordo.proxy.sql.TableSchema;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.Stages;
 import dev.ordo.proxy.txn.TxnEntry;
 import dev.ordo.sequencer.LogPosition;
-import dev.ordo.proxy.config.Backend;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Executes log entries on one replica.
@@ -43,6 +56,8 @@ import java.util.function.LongConsumer;
  * locks released where the log says so.
  */
 final class Scheduler {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
   /** A connection source for backend transactions. */
   interface Connections {
     Connection open() throws SQLException;
@@ -97,13 +112,13 @@ final class Scheduler {
   private final AtomicReference<ReplicaFault> fault = new AtomicReference<>();
   private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
   /** Backend connections of transactions, open until their transaction finishes on the backend. */
-  private final java.util.Set<Connection> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Connection> live = ConcurrentHashMap.newKeySet();
   private final Backend backend;
   /** The replica sessions' time zone: time functions are replaced by literals in it. */
-  private final java.time.ZoneId zone;
+  private final ZoneId zone;
 
   /** The catalog as of the last entry applied: its tables' columns, defaults and keys. */
-  dev.ordo.proxy.sql.TableSchema.Lookup schema() {
+  TableSchema.Lookup schema() {
     return logic.catalog();
   }
 
@@ -117,24 +132,22 @@ final class Scheduler {
   private final Stages stages;
   /** This replica's environment fingerprint, sent with every report. */
   private final String fingerprint;
-  /** Ends (one-shot entries, transaction ends) decided by the logical layer and not yet finished on the backend. */
-  private final java.util.TreeMap<LogPosition, Integer> pendingEnds = new java.util.TreeMap<>();
-  private final java.util.concurrent.locks.ReentrantLock endsLock = new java.util.concurrent.locks.ReentrantLock();
-  private final java.util.concurrent.locks.Condition endsChanged = endsLock.newCondition();
+  /** Ends decided by the logical layer and not yet finished on the backend. */
+  private final PendingEnds pendingEnds = new PendingEnds(() -> fault.get() != null);
   /**
    * Transactions that ended on this replica before it resumed (their effects and
    * rows are durable): their entries still go through the lock manager, so that
    * every later decision is the one every other replica made, but nothing of them
    * runs again. Called before the first entry is processed.
    */
-  void replay(java.util.Set<String> txnIds) {
+  void replay(Set<String> txnIds) {
     logic = new LogicalScheduler<>(lockSets, logic.catalog(), backend.transactionalDdl(), txnIds, new Physical());
   }
 
   /** Checkpoint digests are computed one after the other, in log order. */
   private CompletableFuture<Void> checkpoints = CompletableFuture.completedFuture(null);
 
-  Scheduler(String replica, Backend backend, java.time.ZoneId zone, Connection catalogSource, Connections connections,
+  Scheduler(String replica, Backend backend, ZoneId zone, Connection catalogSource, Connections connections,
       Analyzer analyzer, ResultSink sink, long start, LongConsumer onApplied, DigestSink digests, String fingerprint,
       Stages stages, Confirmations confirmations) throws SQLException {
     this.replica = replica;
@@ -149,7 +162,7 @@ final class Scheduler {
     this.lockSets = new LockSets(analyzer);
     this.sink = sink;
     this.logic = new LogicalScheduler<>(lockSets, Catalog.load(catalogSource, backend), backend.transactionalDdl(),
-        java.util.Set.of(), new Physical());
+        Set.of(), new Physical());
     this.watermark = new Watermark(start, onApplied);
   }
 
@@ -229,7 +242,7 @@ final class Scheduler {
       result.complete(null);
       return;
     }
-    java.sql.Savepoint savepoint = null;
+    Savepoint savepoint = null;
     try {
       if (backend == Backend.POSTGRESQL) {
         savepoint = t.conn.setSavepoint();
@@ -274,7 +287,7 @@ final class Scheduler {
     for (CompletableFuture<?> f : new ArrayList<>(inFlight)) {
       try {
         f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         checkFault();
       }
     }
@@ -307,7 +320,7 @@ final class Scheduler {
     @Override
     public void opened(Op op, String txnId) {
       if (op.entry().kind() == TxnEntry.Kind.ONE_SHOT) {
-        expectEnd(op.pos());
+        pendingEnds.expect(op.pos());
       } else {
         txns.put(txnId, new Txn(txnId, op.entry(), op.pos()));
       }
@@ -363,7 +376,7 @@ final class Scheduler {
       }
       Op op = end.work();
       Txn t = txns.remove(end.txn());
-      expectEnd(op.pos());
+      pendingEnds.expect(op.pos());
       Map<String, Mode> lockSet = end.held();
       List<String> seqs = sequencesToSave(lockSet == null ? Map.of() : lockSet);
       boolean role = backend == Backend.POSTGRESQL && end.changedRole();
@@ -418,18 +431,18 @@ final class Scheduler {
   private void guarded(Op op, Work work) {
     ReplicaFault f = fault.get();
     if (f != null) {
-      throw new java.util.concurrent.CompletionException(f);
+      throw new CompletionException(f);
     }
     try {
       work.run();
     } catch (ReplicaFault e) {
       fault.compareAndSet(null, e);
-      throw new java.util.concurrent.CompletionException(e);
+      throw new CompletionException(e);
     } catch (SQLException | RuntimeException | Error e) {
       ReplicaFault rf = new ReplicaFault("entry " + op.pos() + " (" + op.entry().kind() + " "
           + op.entry().txnId() + ") failed on replica " + replica + ": " + e, e);
       fault.compareAndSet(null, rf);
-      throw new java.util.concurrent.CompletionException(rf);
+      throw new CompletionException(rf);
     }
   }
 
@@ -465,7 +478,7 @@ final class Scheduler {
         if (backend == Backend.POSTGRESQL && LogicalScheduler.changesRole(e)) {
           roleBack(c); // Ordo's own rows are written with the replica's role
         }
-        saveSequences(c, seqs);
+        Bookkeeping.saveSequencesOrAll(c, seqs);
         Bookkeeping.record(c, e.txnId(), op.pos(), low, Bookkeeping.COMMITTED, done.counts(), null,
             Digests.end(e.txnId(), Bookkeeping.COMMITTED, null, Digests.outcome(done, !Digests.varies(e))), op.pos());
         c.commit();
@@ -479,7 +492,7 @@ final class Scheduler {
         }
         awaitDurable(op);
         outcome = new Outcome.Failed(se.getSQLState(), se.getErrorCode(), se.getMessage(), f.statement);
-        recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs,
+        Bookkeeping.recordEnd(c, e.txnId(), op.pos(), low, Bookkeeping.FAILED, se.getSQLState(), seqs,
             Digests.end(e.txnId(), Bookkeeping.FAILED, se.getSQLState(), Digests.outcome(outcome)), op.pos());
       } catch (SQLException se) {
         c.rollback();
@@ -492,7 +505,7 @@ final class Scheduler {
         resetRole(c);
       }
       unfinished.remove(op.pos());
-      endDone(op.pos());
+      pendingEnds.done(op.pos());
       answer(op, outcome);
     }
   }
@@ -545,7 +558,7 @@ final class Scheduler {
             roleBack(t.conn); // Ordo's own rows are written with the replica's role
           }
           long bookkeeping = System.nanoTime();
-          saveSequences(t.conn, seqs);
+          Bookkeeping.saveSequencesOrAll(t.conn, seqs);
           Bookkeeping.record(t.conn, t.id, op.pos(), low, Bookkeeping.COMMITTED, null, null,
               Digests.end(t.id, Bookkeeping.COMMITTED, null, t.outcomes), t.firstPos);
           t.conn.commit();
@@ -564,7 +577,7 @@ final class Scheduler {
         }
         String code = commit || t.failedState != null || !"rolled back".equals(end.how())
             ? Bookkeeping.ABORTED : Bookkeeping.ROLLED_BACK;
-        recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
+        Bookkeeping.recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
             Digests.end(t.id, code, t.failedState, t.outcomes), t.firstPos);
         if (commit) {
           outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
@@ -579,38 +592,11 @@ final class Scheduler {
       } finally {
         closeFor(t);
         unfinished.remove(t.firstPos);
-        endDone(op.pos());
+        pendingEnds.done(op.pos());
       }
     }
     if (end.answersWork()) {
       answer(op, outcome);
-    }
-  }
-
-  /**
-   * Records a transaction that ended without committing its effects (in a
-   * backend transaction of its own on {@code c}, autocommit off), with the
-   * sequence values it moved: sequences do not roll back.
-   */
-  private void recordEnd(Connection c, String txnId, LogPosition pos, LogPosition low, String code,
-      String sqlState, List<String> seqs, long outcomeHash, LogPosition first) throws SQLException {
-    try {
-      saveSequences(c, seqs);
-      Bookkeeping.record(c, txnId, pos, low, code, null, sqlState, outcomeHash, first);
-      c.commit();
-    } catch (SQLException se) {
-      c.rollback();
-      if (!Bookkeeping.isDuplicateTxn(se)) {
-        throw se;
-      }
-    }
-  }
-
-  private void saveSequences(Connection c, List<String> seqs) throws SQLException {
-    if (seqs == null) {
-      Bookkeeping.saveSequences(c, Bookkeeping.allSequences(c));
-    } else {
-      Bookkeeping.saveSequences(c, seqs);
     }
   }
 
@@ -630,53 +616,9 @@ final class Scheduler {
 
   // ---- checkpoints: digests and table hashes ----
 
-  /** Logical: an end at {@code pos} was decided; a checkpoint after it waits until it is finished. */
-  private void expectEnd(LogPosition pos) {
-    endsLock.lock();
-    try {
-      pendingEnds.merge(pos, 1, Integer::sum);
-    } finally {
-      endsLock.unlock();
-    }
-  }
-
-  /** Physical: the end at {@code pos} is finished on the backend (its bookkeeping row committed). */
-  private void endDone(LogPosition pos) {
-    endsLock.lock();
-    try {
-      pendingEnds.computeIfPresent(pos, (k, n) -> n == 1 ? null : n - 1);
-      endsChanged.signalAll();
-    } finally {
-      endsLock.unlock();
-    }
-  }
-
-  /** Waits until every end decided before {@code pos} is finished; false if the scheduler failed meanwhile. */
-  private boolean awaitEndsBefore(LogPosition pos) throws InterruptedException {
-    return awaitEnds(pos, Long.MAX_VALUE);
-  }
-
   /** Waits up to {@code nanos} until every end decided at or before log index {@code index} is finished. */
   boolean awaitEndsThrough(long index, long nanos) throws InterruptedException {
-    return awaitEnds(new LogPosition(index + 1, Integer.MIN_VALUE), nanos);
-  }
-
-  /** Waits up to {@code nanos} until no end before {@code pos} is pending; false on timeout or a fault. */
-  private boolean awaitEnds(LogPosition pos, long nanos) throws InterruptedException {
-    long start = System.nanoTime();
-    endsLock.lock();
-    try {
-      while (!pendingEnds.headMap(pos).isEmpty()) {
-        long left = nanos - (System.nanoTime() - start);
-        if (fault.get() != null || left <= 0) {
-          return false;
-        }
-        endsChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))); // a fault does not signal
-      }
-      return fault.get() == null;
-    } finally {
-      endsLock.unlock();
-    }
+    return pendingEnds.awaitBefore(new LogPosition(index + 1, Integer.MIN_VALUE), nanos);
   }
 
   /**
@@ -700,7 +642,7 @@ final class Scheduler {
     answer(op, new Outcome.Done(new long[0], null, null));
   }
 
-  private record PendingTables(java.util.SortedSet<String> names, CompletableFuture<Long> hash) {}
+  private record PendingTables(SortedSet<String> names, CompletableFuture<Long> hash) {}
 
   private final Map<LogPosition, PendingTables> checkpointTables = new HashMap<>();
 
@@ -725,7 +667,7 @@ final class Scheduler {
   /** Physical, in log order: computes, records and reports the checkpoint at {@code pos}. */
   private void reportCheckpoint(LogPosition pos, CompletableFuture<Long> tables) {
     try {
-      if (!awaitEndsBefore(pos)) {
+      if (!pendingEnds.awaitBefore(pos, Long.MAX_VALUE)) {
         return;
       }
       confirmations.awaitConfirmed(pos.index(), DURABLE_WAIT);
@@ -747,8 +689,7 @@ final class Scheduler {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       if (fault.get() == null) {
-        org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("{}: checkpoint {} not reported: {}", replica,
-            pos, e.toString());
+        log.warn("{}: checkpoint {} not reported: {}", replica, pos, e.toString());
       }
     }
   }
@@ -758,7 +699,7 @@ final class Scheduler {
     confirmations.awaitConfirmed(op.pos().index(), DURABLE_WAIT);
     try {
       digests.logged(op.pos(), op.entry().digestReport());
-    } catch (dev.ordo.driver.wire.ProtocolException pe) {
+    } catch (ProtocolException pe) {
       throw new IllegalStateException(replica + ": log entry " + op.pos() + ": " + pe.getMessage(), pe);
     }
     answer(op, new Outcome.Done(new long[0], null, null));
@@ -785,7 +726,7 @@ final class Scheduler {
 
   /** Back to the replica connection's own role, inside the current transaction. */
   private static void roleBack(Connection c) throws SQLException {
-    try (java.sql.Statement st = c.createStatement()) {
+    try (Statement st = c.createStatement()) {
       st.execute("RESET ROLE");
     }
   }
@@ -795,7 +736,7 @@ final class Scheduler {
       c.rollback(); // nothing is pending here: the transaction has ended
       c.setAutoCommit(true);
     }
-    try (java.sql.Statement st = c.createStatement()) {
+    try (Statement st = c.createStatement()) {
       st.execute("RESET ROLE");
     }
   }
@@ -845,7 +786,7 @@ final class Scheduler {
   }
 
   /** How long work executed before its entry was durable waits for it, before the replica resumes from the log. */
-  private static final java.time.Duration DURABLE_WAIT = java.time.Duration.ofSeconds(30);
+  private static final Duration DURABLE_WAIT = Duration.ofSeconds(30);
 
   private static void closeQuietly(Connection c) {
     if (c != null) {
