@@ -212,9 +212,7 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
         if (!replayed.contains(e.txnId())) {
           actions.opened(work, e.txnId());
         }
-        if (locks.request(e.txnId(), lockSet(e), work) == Decision.GRANTED) {
-          grant(work);
-        } // a one-shot entry never waits for anything that waits for it: no deadlock
+        grantOrWait(e.txnId(), lockSet(e), work);
       }
       case STMT -> statement(work, e);
       case COMMIT -> {
@@ -247,12 +245,24 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
         if (e.hashesTables()) {
           Map<String, Mode> set = new LinkedHashMap<>();
           catalog.userTables().forEach(t -> set.put(t, Mode.S));
-          if (locks.request(checkpointId(work.pos()), set, work) == Decision.GRANTED) {
-            grant(work);
-          }
+          grantOrWait(checkpointId(work.pos()), set, work);
         }
       }
       default -> throw new IllegalArgumentException("not a scheduling decision: " + e.kind());
+    }
+  }
+
+  /**
+   * Requests the locks of work that belongs to no interactive transaction (a one-shot entry, a checkpoint): it
+   * is new, so nothing waits for it yet and it cannot close a cycle; a deadlock verdict would be a bug in the
+   * lock manager, and the replica stops rather than drop the work.
+   */
+  private void grantOrWait(String owner, Map<String, Mode> set, W work) throws ReplicaFault {
+    Decision d = locks.request(owner, set, work);
+    if (d == Decision.GRANTED) {
+      grant(work);
+    } else if (d == Decision.DEADLOCK) {
+      throw new IllegalStateException(owner + " at " + work.pos() + " reported in a deadlock");
     }
   }
 
