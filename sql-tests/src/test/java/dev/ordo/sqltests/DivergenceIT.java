@@ -63,6 +63,10 @@ class DivergenceIT {
         LogPosition before = node.replicas().get(0).lastCheckpoint();
         awaitTrue("all three pass a later checkpoint", () -> node.replicas().stream()
             .allMatch(r -> r.lastCheckpoint() != null && r.lastCheckpoint().isAfter(before)));
+        // A replica that started behind becomes healthy at a moment its backend has committed everything the
+        // log had committed when it looked; under load that moment can take a few chunks to come.
+        awaitTrue("every replica is healthy under load", () -> node.replicas().stream()
+            .allMatch(r -> r.state() == Replica.State.HEALTHY));
         for (Replica r : node.replicas()) {
           assertEquals(Replica.State.HEALTHY, r.state(), r.name() + " agrees with the others under load");
         }
