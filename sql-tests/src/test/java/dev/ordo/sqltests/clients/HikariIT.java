@@ -271,6 +271,91 @@ class HikariIT {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.ordo.sqltests.clients.Backend#all")
+  void aPoolConfiguredByDataSourceClassNameWorks(Backend backend) throws Exception {
+    OrdoNode node = nodes.node(backend);
+    createTable(backend, "CREATE TABLE ds_" + backend.name().toLowerCase(java.util.Locale.ROOT)
+        + " (id INT PRIMARY KEY, v VARCHAR(20))");
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("data-source-class-" + backend);
+    hc.setDataSourceClassName("dev.ordo.driver.OrdoDataSource");
+    hc.addDataSourceProperty("serverName", "127.0.0.1");
+    hc.addDataSourceProperty("portNumber", node.port());
+    hc.addDataSourceProperty("databaseName", node.config().database());
+    hc.addDataSourceProperty("applicationName", "hikari-by-class");
+    hc.setMaximumPoolSize(2);
+    String table = "ds_" + backend.name().toLowerCase(java.util.Locale.ROOT);
+    try (HikariDataSource ds = new HikariDataSource(hc)) {
+      for (int i = 1; i <= 3; i++) {
+        try (Connection c = ds.getConnection();
+            PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
+          ps.setInt(1, i);
+          ps.setString(2, "v" + i);
+          assertEquals(1, ps.executeUpdate());
+        }
+      }
+      try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(v) FROM " + table)) {
+        assertTrue(rs.next());
+        assertEquals(3, rs.getInt(1));
+        assertEquals("v3", rs.getString(2));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.ordo.sqltests.clients.Backend#all")
+  void aPooledConnectionLendsHandlesAndTellsItsPool(Backend backend) throws Exception {
+    OrdoNode node = nodes.node(backend);
+    String table = "pooled_" + backend.name().toLowerCase(java.util.Locale.ROOT);
+    createTable(backend, "CREATE TABLE " + table + " (id INT PRIMARY KEY)");
+    dev.ordo.driver.OrdoDataSource ds = new dev.ordo.driver.OrdoDataSource();
+    ds.setUrl(node.jdbcUrl());
+    javax.sql.PooledConnection pc = ds.getPooledConnection();
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    pc.addConnectionEventListener(new javax.sql.ConnectionEventListener() {
+      @Override
+      public void connectionClosed(javax.sql.ConnectionEvent event) {
+        events.add("closed");
+      }
+
+      @Override
+      public void connectionErrorOccurred(javax.sql.ConnectionEvent event) {
+        events.add("error " + event.getSQLException().getSQLState());
+      }
+    });
+    try {
+      Connection first = pc.getConnection();
+      first.setAutoCommit(false);
+      try (Statement s = first.createStatement()) {
+        s.executeUpdate("INSERT INTO " + table + " VALUES (1)");
+      }
+      first.close(); // returned with its transaction open: the next borrower must not inherit it
+      assertEquals(List.of("closed"), events);
+      assertTrue(first.isClosed());
+      SQLException closed = assertThrows(SQLException.class, first::createStatement);
+      assertEquals("08003", closed.getSQLState());
+
+      Connection second = pc.getConnection();
+      assertTrue(second.getAutoCommit(), "a handle starts in autocommit");
+      try (Statement s = second.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        assertTrue(rs.next());
+        assertEquals(0, rs.getInt(1), "the first borrower's open transaction was rolled back");
+      }
+      try (Statement s = second.createStatement()) {
+        assertEquals(1, s.executeUpdate("INSERT INTO " + table + " VALUES (2)"));
+      }
+      assertTrue(second.isValid(2));
+      second.close();
+      assertEquals(List.of("closed", "closed"), events);
+      assertFalse(second.isValid(2));
+    } finally {
+      pc.close();
+    }
+    assertThrows(SQLException.class, pc::getConnection);
+  }
+
   @FunctionalInterface
   private interface SqlCondition {
     boolean holds() throws SQLException;
