@@ -70,6 +70,13 @@ public final class OrdoConnection implements Connection {
     if (app != null) {
       clientInfo.setProperty("ApplicationName", app);
     }
+    for (String key : props.stringPropertyNames()) {
+      if (OrdoProperty.forName(key) == null) {
+        // Not silently: a property meant for another driver (pgjdbc's stringtype, currentSchema, …) does nothing.
+        addWarning("The Ordo driver ignored connection property '" + key + "': it is not one of its properties ("
+            + OrdoProperty.names() + "); check its spelling, or remove it if it was meant for another driver");
+      }
+    }
   }
 
   // ---- plumbing for statements and metadata ----

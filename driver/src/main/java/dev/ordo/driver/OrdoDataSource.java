@@ -141,12 +141,8 @@ public class OrdoDataSource implements DataSource, ConnectionPoolDataSource, Ser
    */
   public void setProperty(String key, String value) {
     if (OrdoProperty.forName(key) == null) {
-      StringBuilder known = new StringBuilder();
-      for (OrdoProperty p : OrdoProperty.values()) {
-        known.append(known.length() == 0 ? "" : ", ").append(p.getName());
-      }
       throw new IllegalArgumentException("Ordo has no connection property '" + key + "'; its properties are "
-          + known);
+          + OrdoProperty.names());
     }
     if (value == null) {
       properties.remove(key);

@@ -107,6 +107,15 @@ public enum OrdoProperty {
             + (defaultValue != null ? " (default " + defaultValue + ")" : "") + ".");
   }
 
+  /** Every property's name, comma-separated. */
+  static String names() {
+    StringBuilder b = new StringBuilder();
+    for (OrdoProperty p : values()) {
+      b.append(b.length() == 0 ? "" : ", ").append(p.name);
+    }
+    return b.toString();
+  }
+
   /** Looks a property up by its name, or null when the driver does not know it. */
   static OrdoProperty forName(String name) {
     for (OrdoProperty p : values()) {

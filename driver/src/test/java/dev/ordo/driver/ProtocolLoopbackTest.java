@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +118,22 @@ class ProtocolLoopbackTest {
       assertTrue(rs.isClosed());
       assertNull(s.getResultSet());
       assertEquals(-1, s.getUpdateCount());
+    }
+  }
+
+  @Test
+  void anUnknownConnectionPropertyIsAWarningNotSilence() throws Exception {
+    try (FakeNode node = FakeNode.accepting(ProtocolLoopbackTest::answer);
+        Connection known = DriverManager.getConnection(node.url("app?applicationName=test&sslmode=disable"));
+        Connection unknown = DriverManager.getConnection(node.url("app?stringtype=unspecified"))) {
+      assertNull(known.getWarnings());
+      java.sql.SQLWarning w = unknown.getWarnings();
+      assertNotNull(w);
+      assertEquals("01000", w.getSQLState());
+      assertTrue(w.getMessage().contains("'stringtype'") && w.getMessage().contains("sslmode"), w.getMessage());
+      assertNull(w.getNextWarning());
+      unknown.clearWarnings();
+      assertNull(unknown.getWarnings());
     }
   }
 
