@@ -98,11 +98,14 @@ public final class Session {
     txn.close();
   }
 
+  /** Liveness ({@code Connection.isValid}): a healthy replica, and a log whose majority answers. */
   private Response ping() {
-    if (coordinator.canServe()) {
-      return new Response.Ok();
+    if (!coordinator.canServe()) {
+      return error(SqlState.CANNOT_CONNECT_NOW, "no replica of this node is healthy: "
+          + coordinator.describeReplicas());
     }
-    return error(SqlState.CANNOT_CONNECT_NOW, "no replica of this node is healthy: " + coordinator.describeReplicas());
+    String log = coordinator.logUnavailable();
+    return log == null ? new Response.Ok() : error(SqlState.CANNOT_CONNECT_NOW, log);
   }
 
   private Response execute(Request.Execute e) throws SQLException {

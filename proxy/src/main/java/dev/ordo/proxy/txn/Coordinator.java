@@ -393,6 +393,27 @@ public final class Coordinator implements ResultSink {
         + " could take a snapshot at log index " + readIndex + " (" + describeReplicas() + ")", null);
   }
 
+  /** How long a liveness check ({@link #logUnavailable}) waits for the log at most. */
+  private static final Duration LIVENESS_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * Why this node cannot serve linearizable reads and writes now, or null when it can: the log gives a read index
+   * (it has a leader that a majority follows) within a few seconds. What a client's {@code isValid} asks.
+   */
+  public String logUnavailable() {
+    try {
+      sequencer.readIndex().get(Math.min(timeout.toMillis(), LIVENESS_WAIT.toMillis()), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      return "node " + nodeId + " could not reach a majority of the log (" + (cause.getMessage() == null
+          ? cause.getClass().getSimpleName() : cause.getMessage()) + "): it can serve neither reads nor writes now";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while checking the log";
+    }
+  }
+
   private long readIndex() throws SQLException {
     try {
       return sequencer.readIndex().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
