@@ -476,6 +476,24 @@ public final class OrdoConnection implements Connection {
   }
 
   /**
+   * The log position at which this connection's last write committed (an autocommit write, a batch or a
+   * {@code COMMIT}), as one number, or -1 if none has: Ordo's log order, the same on every node, so it is a
+   * fencing token. A client that took a lease (a row it updated) passes this number with every write it makes
+   * under the lease, and the protected rows keep the highest number they have seen: a write that brings a lower
+   * one is from a holder whose lease another has taken since. Also {@code SELECT ordo_last_commit()}.
+   *
+   * @throws SQLException 08003 if the connection is closed, or the node's error
+   */
+  public long lastCommitPosition() throws SQLException {
+    try (java.sql.Statement s = createStatement(); java.sql.ResultSet rs = s.executeQuery(
+        "SELECT ordo_last_commit()")) {
+      rs.next();
+      long v = rs.getLong(1);
+      return rs.wasNull() ? -1 : v;
+    }
+  }
+
+  /**
    * Whether that node's peer led the log when this connection was opened (see the {@code targetServerType}
    * property): a leading node's writes reach the log without another network hop.
    */

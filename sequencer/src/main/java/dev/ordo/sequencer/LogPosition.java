@@ -12,6 +12,16 @@ package dev.ordo.sequencer;
 public record LogPosition(long index, int sub) implements Comparable<LogPosition> {
   /** Before every entry. */
   public static final LogPosition ZERO = new LogPosition(0, -1);
+  /** The highest {@code sub}: a Raft entry holds at most this many payloads plus one. */
+  public static final int MAX_SUB = (1 << 20) - 1;
+
+  /**
+   * This position as one number, {@code index × 2^20 + sub}: it orders positions as {@link #compareTo} does (for
+   * {@code 0 <= sub <= MAX_SUB}), so it can serve as a fencing token.
+   */
+  public long asLong() {
+    return (index << 20) | sub;
+  }
 
   @Override
   public int compareTo(LogPosition o) {

@@ -100,8 +100,9 @@ public record SequencerConfig(
     if (peers.stream().map(Peer::id).distinct().count() != peers.size()) {
       throw new IllegalArgumentException("peers: ids must be distinct, got " + peers);
     }
-    if (maxBatchPayloads < 1) {
-      throw new IllegalArgumentException("maxBatchPayloads: must be at least 1, got " + maxBatchPayloads);
+    if (maxBatchPayloads < 1 || maxBatchPayloads > LogPosition.MAX_SUB + 1) {
+      throw new IllegalArgumentException("maxBatchPayloads: must be between 1 and " + (LogPosition.MAX_SUB + 1)
+          + ", got " + maxBatchPayloads);
     }
     if (maxBatchBytes < 1024) {
       throw new IllegalArgumentException("maxBatchBytes: must be at least 1024, got " + maxBatchBytes);

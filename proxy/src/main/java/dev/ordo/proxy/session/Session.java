@@ -1,9 +1,11 @@
 package dev.ordo.proxy.session;
 
 import dev.ordo.driver.SqlState;
+import dev.ordo.driver.wire.ColumnInfo;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.Request;
 import dev.ordo.driver.wire.Response;
+import dev.ordo.driver.wire.ResultData;
 import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.replica.Jdbc;
 import dev.ordo.proxy.sql.Analysis;
@@ -108,9 +110,27 @@ public final class Session {
     return log == null ? new Response.Ok() : error(SqlState.CANNOT_CONNECT_NOW, log);
   }
 
+  /** {@code SELECT ordo_last_commit()}: this session's fencing token, answered by the node itself. */
+  private static final java.util.regex.Pattern LAST_COMMIT = java.util.regex.Pattern.compile(
+      "\\s*SELECT\\s+ORDO_LAST_COMMIT\\s*\\(\\s*\\)\\s*;?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The log position of this session's last committed write as one number, or NULL before the first: one row,
+   * one BIGINT column {@code ORDO_LAST_COMMIT}. It rises with log order on every node (a fencing token).
+   */
+  private Response lastCommit() {
+    long token = txn.lastCommit();
+    ColumnInfo col = ColumnInfo.simple("ORDO_LAST_COMMIT", java.sql.Types.BIGINT, "BIGINT", Long.class.getName());
+    return new Response.Rows(new ResultData(List.of(col), List.<Object[]>of(new Object[] {token < 0 ? null
+        : token})));
+  }
+
   private Response execute(Request.Execute e) throws SQLException {
     if (Analyzer.firstKeywords(e.sql(), 2).equals("EXPLAIN ORDO")) {
       return explain(e.sql());
+    }
+    if (e.params().isEmpty() && LAST_COMMIT.matcher(e.sql()).matches()) {
+      return lastCommit();
     }
     if (Analyzer.firstKeyword(e.sql()).equals("ORDO")) {
       if (!admin) {
@@ -164,11 +184,20 @@ public final class Session {
     if (a.isRead()) {
       return read(e);
     }
-    Outcome o = coordinator.write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
+    Outcome o = write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
     if (o instanceof Outcome.Failed f) {
       return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
     }
     return statementResponse((Outcome.Done) o, e.keys());
+  }
+
+  /** A one-shot entry through the log; a commit's position becomes the session's last commit. */
+  private Outcome write(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements) throws SQLException {
+    Coordinator.Submitted s = coordinator.writeAt(batch, keys, statements);
+    if (s.outcome() instanceof Outcome.Done) {
+      txn.committedAt(s.position());
+    }
+    return s.outcome();
   }
 
   /**
@@ -186,7 +215,7 @@ public final class Session {
           + " on, as its own transaction.");
     }
     return txn.commitThen(() -> {
-      Outcome o = coordinator.write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
+      Outcome o = write(false, e.keys(), List.of(new TxnEntry.Statement(e.sql(), e.params())));
       if (o instanceof Outcome.Failed f) {
         return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), -1);
       }
@@ -392,7 +421,7 @@ public final class Session {
     if (txn.open()) {
       return autocommitInTransaction();
     }
-    Outcome o = coordinator.write(true, b.keys(), stmts);
+    Outcome o = write(true, b.keys(), stmts);
     if (o instanceof Outcome.Failed f) {
       return new Response.Error(nz(f.sqlState()), f.vendorCode(), f.message(), f.statement());
     }

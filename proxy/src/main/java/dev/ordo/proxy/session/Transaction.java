@@ -7,6 +7,7 @@ import dev.ordo.driver.wire.Response;
 import dev.ordo.proxy.txn.Coordinator;
 import dev.ordo.proxy.txn.Outcome;
 import dev.ordo.proxy.txn.TxnEntry;
+import dev.ordo.sequencer.LogPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,6 +54,7 @@ final class Transaction {
    * the log, so that whatever the client does next is ordered after it (as after a rollback in PostgreSQL).
    */
   private java.util.concurrent.CompletableFuture<?> abortEntry;
+  private volatile long lastCommit = -1;
   /** The snapshot connection of an open read-only transaction, or null. */
   private Connection snapshot;
   private ScheduledFuture<?> idleTimer;
@@ -245,16 +247,34 @@ final class Transaction {
           "the transaction was rolled back because " + why + "; nothing was committed", -1);
     }
     try {
-      Outcome o = coordinator.submit(commit ? TxnEntry.Kind.COMMIT : TxnEntry.Kind.ROLLBACK, open, false, false,
-          KeyRequest.NONE, List.of());
-      if (o instanceof Outcome.Failed f) {
+      Coordinator.Submitted s = coordinator.submitAt(commit ? TxnEntry.Kind.COMMIT : TxnEntry.Kind.ROLLBACK, open,
+          false, false, KeyRequest.NONE, List.of());
+      if (s.outcome() instanceof Outcome.Failed f) {
         return new Response.Error(f.sqlState(), f.vendorCode(), f.message(), -1);
+      }
+      if (commit) {
+        committedAt(s.position());
       }
       return new Response.Ok();
     } finally {
       coordinator.closed(open);
       id = null;
       abortedWhy = null;
+    }
+  }
+
+  /**
+   * The log position of this session's last committed write (autocommit write, batch or {@code COMMIT}) as one
+   * number ({@link LogPosition#asLong}), or -1 before the first: a fencing token, rising across the cluster.
+   */
+  long lastCommit() {
+    return lastCommit;
+  }
+
+  /** A write of this session committed at {@code pos} (null: not known, nothing changes). */
+  void committedAt(LogPosition pos) {
+    if (pos != null) {
+      lastCommit = Math.max(lastCommit, pos.asLong());
     }
   }
 

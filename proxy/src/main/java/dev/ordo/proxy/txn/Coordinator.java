@@ -92,8 +92,20 @@ public final class Coordinator implements ResultSink {
    */
   public Outcome write(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
       throws SQLException {
-    return submit(TxnEntry.Kind.ONE_SHOT, "", false, batch, keys, statements);
+    return writeAt(batch, keys, statements).outcome();
   }
+
+  /** As {@link #write}, with the log position the entry committed at. */
+  public Submitted writeAt(boolean batch, KeyRequest keys, List<TxnEntry.Statement> statements)
+      throws SQLException {
+    return submitAt(TxnEntry.Kind.ONE_SHOT, "", false, batch, keys, statements);
+  }
+
+  /**
+   * An entry's outcome, and the log position it has (null when it was answered before its append completed: a
+   * statement answered early). A committed entry's position is unique and rises with log order across the cluster.
+   */
+  public record Submitted(Outcome outcome, LogPosition position) {}
 
   /** Where this node's time goes, stage by stage. */
   public Stages stages() {
@@ -118,6 +130,12 @@ public final class Coordinator implements ResultSink {
    * @param begins a {@code STMT} that is the transaction's first
    */
   public Outcome submit(TxnEntry.Kind kind, String txn, boolean begins, boolean batch, KeyRequest keys,
+      List<TxnEntry.Statement> statements) throws SQLException {
+    return submitAt(kind, txn, begins, batch, keys, statements).outcome();
+  }
+
+  /** As {@link #submit}, with the position the entry has in the log. */
+  public Submitted submitAt(TxnEntry.Kind kind, String txn, boolean begins, boolean batch, KeyRequest keys,
       List<TxnEntry.Statement> statements) throws SQLException {
     String refusal = writesRefused;
     if (refusal != null && (kind == TxnEntry.Kind.ONE_SHOT || kind == TxnEntry.Kind.STMT)) {
@@ -167,7 +185,7 @@ public final class Coordinator implements ResultSink {
             if (a.at().ordered()) {
               earlyAnswers.add(txn, append, a.at());
             }
-            return a.outcome();
+            return new Submitted(a.outcome(), null);
           }
         }
         pos = append.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -190,7 +208,7 @@ public final class Coordinator implements ResultSink {
           // like any early answer (the entry committed at that index must be the one the replica ran).
           earlyAnswers.add(txn, append, answer.at());
         }
-        return answer.outcome();
+        return new Submitted(answer.outcome(), pos);
       } catch (TimeoutException e) {
         throw SqlExceptions.create(SqlState.TRANSACTION_RESOLUTION_UNKNOWN,
             "This write is committed to the log at position " + pos + ", but no replica of node " + nodeId
