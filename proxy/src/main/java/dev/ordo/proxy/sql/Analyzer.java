@@ -169,6 +169,12 @@ public final class Analyzer {
   /** H2's {@code CALL expression}. */
   private static final java.util.regex.Pattern CALL =
       java.util.regex.Pattern.compile("(?is)^\\s*CALL\\s+(.+)$");
+  /**
+   * PostgreSQL's and H2's {@code EXPLAIN [VERBOSE] [(option, …)] statement} (not Calcite's {@code EXPLAIN PLAN
+   * FOR}): group 2 is the option list, group 3 the statement, which the grammar reads.
+   */
+  private static final java.util.regex.Pattern EXPLAIN =
+      java.util.regex.Pattern.compile("(?is)^\\s*EXPLAIN(\\s+VERBOSE)?(?:\\s*\\(([^()]*)\\))?\\s+(.+)$");
 
   /** Classifies one statement. */
   public Analysis analyze(String sql) {
@@ -280,6 +286,46 @@ public final class Analyzer {
    * a write holding X on the tables it reads; and {@code CALL expression} of a
    * pure expression, which is a query (H2 answers it with a row).
    */
+  /**
+   * {@code EXPLAIN} without {@code ANALYZE} of a statement the grammar reads plans it and runs nothing: a read (of
+   * the tables the statement names, which a transaction's read locks cover). {@code EXPLAIN ANALYZE} runs the
+   * statement and answers with timings that differ from replica to replica; it stays what it was (a write under
+   * the global lock). Null when the text is not such an {@code EXPLAIN}.
+   */
+  private Analysis explain(String sql, String first) {
+    if (first.equals("EXPLAIN PLAN")) {
+      return null; // Calcite's own form, which the grammar reads
+    }
+    java.util.regex.Matcher m = EXPLAIN.matcher(sql);
+    if (!m.matches() || (m.group(2) != null && analyzes(m.group(2)))) {
+      return null;
+    }
+    Analysis inner = analyze(m.group(3));
+    boolean plannable = inner.kind() == Analysis.Kind.READ || inner.kind() == Analysis.Kind.WRITE;
+    if (!inner.parsed() || inner.globalLock() || !plannable) {
+      return null;
+    }
+    Set<String> read = new LinkedHashSet<>(inner.tablesRead());
+    read.addAll(inner.tablesWritten());
+    return new Analysis(Analysis.Kind.READ, true, false, read, Set.of(),
+        "EXPLAIN without ANALYZE plans the statement and runs nothing: a read");
+  }
+
+  /** Whether PostgreSQL's EXPLAIN options ({@code ANALYZE, BUFFERS} or {@code ANALYZE false}) ask to run it. */
+  private static boolean analyzes(String options) {
+    for (String option : options.split(",")) {
+      String[] words = option.strip().split("\\s+");
+      String name = words[0].toUpperCase(java.util.Locale.ROOT);
+      if (name.equals("ANALYZE") || name.equals("ANALYSE")) {
+        String v = words.length > 1 ? words[1].toUpperCase(java.util.Locale.ROOT) : "TRUE";
+        if (!v.equals("FALSE") && !v.equals("OFF") && !v.equals("0")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private Analysis classifySpecial(String sql, String first) {
     if (isDdl(sql)) {
       Analysis scoped = DdlScope.analyze(sql);
@@ -300,6 +346,9 @@ public final class Analyzer {
           scoped.reason(), scoped.sequences(), true);
     }
     String w0 = first.split(" ")[0];
+    if (w0.equals("EXPLAIN")) {
+      return explain(sql, first);
+    }
     if (w0.equals("CALL")) {
       java.util.regex.Matcher m = CALL.matcher(sql);
       if (m.matches()) {

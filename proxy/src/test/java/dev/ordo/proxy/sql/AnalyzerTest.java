@@ -29,6 +29,37 @@ class AnalyzerTest {
     assertFalse(a.globalLock());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "EXPLAIN SELECT * FROM users WHERE id = 1",
+      "explain verbose select name from users",
+      "EXPLAIN (COSTS false, FORMAT JSON) SELECT * FROM users",
+      "EXPLAIN (ANALYZE false) SELECT * FROM users",
+      "EXPLAIN UPDATE users SET name = 'x' WHERE id = 1",
+      "EXPLAIN DELETE FROM users WHERE id = 3;",
+      "EXPLAIN SELECT nextval('s') FROM users",
+  })
+  void explainWithoutAnalyzeIsARead(String sql) {
+    Analysis a = analyzer.analyze(sql);
+    assertEquals(Analysis.Kind.READ, a.kind(), a.reason());
+    assertTrue(a.parsed());
+    assertFalse(a.globalLock());
+    assertEquals(Set.of("USERS"), a.tablesRead());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "EXPLAIN ANALYZE SELECT * FROM users",
+      "EXPLAIN (ANALYZE, BUFFERS) UPDATE users SET name = 'x'",
+      "EXPLAIN (analyze on) SELECT 1",
+      "EXPLAIN VERBOSE ANALYZE SELECT 1",
+      "EXPLAIN not sql at all",
+  })
+  void explainThatRunsOrCannotBeReadIsNotARead(String sql) {
+    Analysis a = analyzer.analyze(sql);
+    assertTrue(a.kind() != Analysis.Kind.READ, sql + ": " + a.reason());
+  }
+
   @Test
   void readsKnowTheirTables() {
     Analysis a = analyzer.analyze("SELECT * FROM users u JOIN orders o ON u.id = o.user_id");

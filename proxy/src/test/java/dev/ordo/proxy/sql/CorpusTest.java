@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusTest {
   /** The share of the corpus parsed precisely, in percent (rounded down), when last raised. */
-  static final double FLOOR = 94.8;
+  static final double FLOOR = 95.2;
 
   @Test
   void coverageDoesNotDrop() throws IOException {
