@@ -40,6 +40,12 @@ public enum SqlState {
   NO_ACTIVE_SQL_TRANSACTION("25P01"),
   /** A write in a read-only transaction. */
   READ_ONLY_SQL_TRANSACTION("25006"),
+  /** A statement of a transaction that an earlier error, a timeout or a deadlock verdict aborted. */
+  IN_FAILED_SQL_TRANSACTION("25P02"),
+  /** The node rolled back a transaction idle longer than its idle-in-transaction timeout. */
+  IDLE_IN_TRANSACTION_SESSION_TIMEOUT("25P03"),
+  /** The connection names a database the node does not serve. */
+  INVALID_CATALOG_NAME("3D000"),
   /**
    * The node requires credentials that were not given, turns away logins from the client's address for a while
    * after repeated failures, or could not prove that it knows the password.
@@ -63,6 +69,10 @@ public enum SqlState {
   SYNTAX_ERROR("42601"),
   /** A result set has no column of the given name. */
   UNDEFINED_COLUMN("42703"),
+  /** An operator command names a replica the node does not have. */
+  UNDEFINED_OBJECT("42704"),
+  /** An operator command gives a replica a name the node already uses. */
+  DUPLICATE_OBJECT("42710"),
   /** A method was called on the wrong kind of object, e.g. {@code executeQuery(String)} on a prepared statement. */
   WRONG_OBJECT_TYPE("42809"),
   /** The node has as many client connections as it keeps, overall or from the client's address; retry later. */
@@ -77,6 +87,8 @@ public enum SqlState {
   ADMIN_SHUTDOWN("57P01"),
   /** The node cannot serve yet (no healthy replica, no log leader). */
   CANNOT_CONNECT_NOW("57P03"),
+  /** Copying a replica failed while reading or writing its data. */
+  IO_ERROR("58030"),
   /** A defect in Ordo; the message says where. */
   INTERNAL_ERROR("XX000");
 

@@ -1,5 +1,6 @@
 package dev.ordo.proxy;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.proxy.config.NodeConfig;
 import dev.ordo.proxy.config.ReplicaConfig;
 import dev.ordo.proxy.replica.CheckpointReports;
@@ -225,13 +226,13 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
       throws SQLException {
     if (replicas.stream().anyMatch(r -> r.name().equals(name))) {
       throw new SQLException("node " + config.nodeId() + " already has a replica named " + name
-          + "; choose another name", "42710");
+          + "; choose another name", SqlState.DUPLICATE_OBJECT.code());
     }
     ReplicaConfig rc;
     try {
       rc = new ReplicaConfig(name, jdbcUrl, user, password);
     } catch (IllegalArgumentException e) {
-      throw new SQLException(e.getMessage(), "22023", e);
+      throw new SQLException(e.getMessage(), SqlState.INVALID_PARAMETER_VALUE.code(), e);
     }
     String host = urlHost(jdbcUrl);
     java.util.Set<String> allowed = allowedReplicaHosts();
@@ -239,23 +240,23 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
         && (host == null || !allowed.contains(host.toLowerCase(java.util.Locale.ROOT)))) {
       throw new SQLException("node " + config.nodeId() + " copies replicas only to the hosts it is allowed to ("
           + String.join(", ", allowed) + "), not to " + host + "; an operator allows more with --replica-hosts",
-          "42501");
+          SqlState.INSUFFICIENT_PRIVILEGE.code());
     }
     if (rc.backend() != Backend.POSTGRESQL || config.backend() != Backend.POSTGRESQL) {
       throw new SQLException("adding a replica to a running node copies a PostgreSQL replica into an empty "
           + "PostgreSQL database; this node's replicas are " + config.backend().productName() + " and the new one is "
           + rc.backend().productName() + ". Add H2 replicas by copying a stopped replica's files "
-          + "(docs/configuration.md)", "0A000");
+          + "(docs/configuration.md)", SqlState.FEATURE_NOT_SUPPORTED.code());
     }
     Replica source = replicas.stream()
         .filter(r -> from == null ? r.isHealthy() : r.name().equals(from))
         .findFirst()
         .orElseThrow(() -> new SQLException(from == null
             ? "no replica of node " + config.nodeId() + " is healthy to copy from: " + coordinator.describeReplicas()
-            : "node " + config.nodeId() + " has no replica named " + from, "55000"));
+            : "node " + config.nodeId() + " has no replica named " + from, SqlState.OBJECT_NOT_IN_STATE.code()));
     if (!source.isHealthy()) {
       throw new SQLException("replica " + source.name() + " is " + source.state() + ", not healthy; copy from a "
-          + "healthy one: " + coordinator.describeReplicas(), "55000");
+          + "healthy one: " + coordinator.describeReplicas(), SqlState.OBJECT_NOT_IN_STATE.code());
     }
     log.info("{}: adding replica {} ({}), copied from {}", config.nodeId(), name, jdbcUrl, source.name());
     PgReplicaCopy.Result copied;
@@ -286,11 +287,11 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
   public synchronized ResultData resyncReplica(String name, String from) throws SQLException {
     Replica target = replicas.stream().filter(r -> r.name().equals(name)).findFirst()
         .orElseThrow(() -> new SQLException("node " + config.nodeId() + " has no replica named " + name
-            + " (ORDO STATUS lists them)", "42704"));
+            + " (ORDO STATUS lists them)", SqlState.UNDEFINED_OBJECT.code()));
     if (target.isHealthy() && coordinator.writesRefused() == null) {
       throw new SQLException("replica " + name + " is healthy; only a fenced or failing replica is "
           + "resynchronised, or any replica while writes are refused because replicas disagree without a majority "
-          + "(ORDO STATUS shows each replica's state)", "55000");
+          + "(ORDO STATUS shows each replica's state)", SqlState.OBJECT_NOT_IN_STATE.code());
     }
     Replica source = replicas.stream()
         .filter(r -> r != target && (from == null ? r.isHealthy() : r.name().equals(from)))
@@ -298,10 +299,10 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
         .orElseThrow(() -> new SQLException(from == null
             ? "no other replica of node " + config.nodeId() + " is healthy to copy from: "
                 + coordinator.describeReplicas()
-            : "node " + config.nodeId() + " has no other replica named " + from, "55000"));
+            : "node " + config.nodeId() + " has no other replica named " + from, SqlState.OBJECT_NOT_IN_STATE.code()));
     if (!source.isHealthy()) {
       throw new SQLException("replica " + source.name() + " is " + source.state() + ", not healthy; copy from a "
-          + "healthy one: " + coordinator.describeReplicas(), "55000");
+          + "healthy one: " + coordinator.describeReplicas(), SqlState.OBJECT_NOT_IN_STATE.code());
     }
     log.info("{}: resynchronising replica {} from {}", config.nodeId(), name, source.name());
     target.stop();
@@ -338,7 +339,7 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
     try {
       if (!source.pause(Duration.ofSeconds(60))) {
         throw new SQLException("replica " + source.name() + " could not pause its applier within 60 s to be "
-            + "copied; retry", "55000");
+            + "copied; retry", SqlState.OBJECT_NOT_IN_STATE.code());
       }
       script = Files.createTempFile("ordo-resync-", ".sql");
       String file = script.toAbsolutePath().toString().replace("'", "''");
@@ -358,11 +359,12 @@ public final class OrdoNode implements AutoCloseable, NodeAdmin {
         }
       }
     } catch (IOException e) {
-      throw new SQLException("cannot write the copy of replica " + source.name() + ": " + e.getMessage(), "58030",
+      throw new SQLException("cannot write the copy of replica " + source.name() + ": " + e.getMessage(),
+          SqlState.IO_ERROR.code(),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while copying replica " + source.name(), "57014", e);
+      throw new SQLException("interrupted while copying replica " + source.name(), SqlState.QUERY_CANCELED.code(), e);
     } finally {
       source.unpause();
       if (script != null) {

@@ -1,5 +1,6 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.proxy.config.Backend;
 import dev.ordo.proxy.sql.ColumnDefaults;
 import dev.ordo.proxy.sql.OrderRules;
@@ -27,7 +28,7 @@ final class Determinism {
       throws SQLException {
     String why = OrderRules.refusal(sql, schema);
     if (why != null) {
-      throw new SQLException("Ordo refuses this statement: " + why + ".", "0A000");
+      throw new SQLException("Ordo refuses this statement: " + why + ".", SqlState.FEATURE_NOT_SUPPORTED.code());
     }
     return ColumnDefaults.rewrite(sql, schema, backend, seed(entry, index));
   }

@@ -269,16 +269,14 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
   private void statement(W work, TxnEntry e) throws ReplicaFault {
     String how = ended.get(e.txn());
     if (how != null) {
-      actions.answer(work, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + how
-          + "); commands ignored until end of transaction block: call rollback()", 0));
+      actions.answer(work, Outcome.inFailedTransaction(how));
       return;
     }
     Txn t = open.get(e.txn());
     if (t == null && !e.begins()) {
       // Not its transaction's first statement, and the transaction is not open: it ended before (an abort its
       // session had not heard of yet, or a restart forgot why). Only a first statement opens one.
-      actions.answer(work, new Outcome.Failed("25P02", 0, "current transaction is aborted (it was rolled back);"
-          + " commands ignored until end of transaction block: call rollback()", 0));
+      actions.answer(work, Outcome.inFailedTransaction("it was rolled back"));
       return;
     }
     if (t == null) {
@@ -300,7 +298,8 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
     if (how == null) {
       return NOTHING; // nothing ran in it: it commits trivially
     }
-    return new Outcome.Failed(how.startsWith("deadlock") ? SqlState.SERIALIZATION_FAILURE.code() : "25P02", 0,
+    SqlState state = how.startsWith("deadlock") ? SqlState.SERIALIZATION_FAILURE : SqlState.IN_FAILED_SQL_TRANSACTION;
+    return new Outcome.Failed(state.code(), 0,
         "the transaction was rolled back (" + how + "); nothing was committed", 0);
   }
 
@@ -382,7 +381,8 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
     ended.put(t.id, commit ? "committed" : how);
     if (!t.replay && t.waiting != null && t.waiting != work) {
       // Its statement was waiting for locks: it will never run; say so rather than leave the client waiting.
-      actions.answer(t.waiting, new Outcome.Failed("25P02", 0, "the transaction was rolled back while this "
+      actions.answer(t.waiting, new Outcome.Failed(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0,
+          "the transaction was rolled back while this "
           + "statement waited for locks (" + how + "); retry the transaction", 0));
     }
     t.waiting = null;

@@ -1,5 +1,6 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.sequencer.LogPosition;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -139,7 +140,8 @@ public final class PgReplicaCopy {
         + "ORDER BY 1 LIMIT 5");
     if (!found.isEmpty()) {
       throw new SQLException("the new replica's database is not empty (it holds " + String.join(", ", found)
-          + "); give an empty database, for example one made with CREATE DATABASE", "55000");
+          + "); give an empty database, for example one made with CREATE DATABASE",
+          SqlState.OBJECT_NOT_IN_STATE.code());
     }
   }
 
@@ -157,7 +159,8 @@ public final class PgReplicaCopy {
         + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA + " AND c.relkind IN ('m', 'p', 'f')"));
     if (!found.isEmpty()) {
       throw new SQLException("cannot copy this replica: Ordo does not copy " + String.join(", ", found)
-          + "; add the replica from a backup of a stopped replica instead (docs/configuration.md)", "0A000");
+          + "; add the replica from a backup of a stopped replica instead (docs/configuration.md)",
+          SqlState.FEATURE_NOT_SUPPORTED.code());
     }
   }
 
@@ -273,21 +276,21 @@ public final class PgReplicaCopy {
       try {
         n = in.copyIn("COPY " + t.name() + " (" + cols + ") FROM STDIN (FORMAT binary)", pipeIn);
       } catch (IOException e) {
-        throw new SQLException("copying " + t.name() + " failed: " + e.getMessage(), "58030", e);
+        throw new SQLException("copying " + t.name() + " failed: " + e.getMessage(), SqlState.IO_ERROR.code(), e);
       }
       producer.get();
       return n;
     } catch (IOException e) {
-      throw new SQLException("copying " + t.name() + " failed: " + e.getMessage(), "58030", e);
+      throw new SQLException("copying " + t.name() + " failed: " + e.getMessage(), SqlState.IO_ERROR.code(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while copying " + t.name(), "57014", e);
+      throw new SQLException("interrupted while copying " + t.name(), SqlState.QUERY_CANCELED.code(), e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
       if (c instanceof SQLException se) {
         throw se;
       }
-      throw new SQLException("reading " + t.name() + " from the source failed: " + c, "58030", c);
+      throw new SQLException("reading " + t.name() + " from the source failed: " + c, SqlState.IO_ERROR.code(), c);
     }
   }
 
@@ -298,7 +301,7 @@ public final class PgReplicaCopy {
       return rs.next() ? new LogPosition(rs.getLong(1), rs.getInt(2)) : LogPosition.ZERO;
     } catch (SQLException e) {
       throw new SQLException("the source replica has no Ordo bookkeeping (ORDO.APPLIED): " + e.getMessage(),
-          "55000", e);
+          SqlState.OBJECT_NOT_IN_STATE.code(), e);
     }
   }
 

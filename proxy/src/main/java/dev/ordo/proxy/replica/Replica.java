@@ -1,5 +1,6 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.driver.SqlState;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ordo.driver.wire.ProtocolException;
@@ -332,7 +333,7 @@ public final class Replica implements AutoCloseable {
   public Connection readConnection() throws SQLException {
     HikariDataSource p = pool;
     if (p == null) {
-      throw new SQLException("replica " + config.name() + " is stopped", "57P03");
+      throw new SQLException("replica " + config.name() + " is stopped", SqlState.CANNOT_CONNECT_NOW.code());
     }
     return p.getConnection();
   }

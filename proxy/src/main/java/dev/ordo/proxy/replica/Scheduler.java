@@ -1,5 +1,6 @@
 package dev.ordo.proxy.replica;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.KeyRequest;
 import dev.ordo.driver.wire.ProtocolException;
 import dev.ordo.proxy.config.Backend;
@@ -513,8 +514,7 @@ final class Scheduler {
   private void runStatement(Txn t, Op op) throws SQLException {
     TxnEntry e = op.entry();
     if (t.failedState != null) {
-      answer(op, new Outcome.Failed("25P02", 0, "current transaction is aborted (" + t.failedWhy
-          + "); commands ignored until end of transaction block: call rollback()", 0));
+      answer(op, Outcome.inFailedTransaction(t.failedWhy));
       return;
     }
     if (t.conn == null) {
@@ -580,7 +580,8 @@ final class Scheduler {
         Bookkeeping.recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
             Digests.end(t.id, code, t.failedState, t.outcomes), t.firstPos);
         if (commit) {
-          outcome = new Outcome.Failed("25P02", 0, "the transaction was rolled back (" + t.failedWhy
+          outcome = new Outcome.Failed(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0,
+              "the transaction was rolled back (" + t.failedWhy
               + "); nothing was committed", 0);
         }
       }

@@ -221,7 +221,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Request> {
       return;
     }
     if (h.database() != null && !h.database().isEmpty() && !h.database().equals(settings.database())) {
-      reject(ctx, "3D000", "database '" + h.database() + "' does not exist on node " + settings.nodeId()
+      reject(ctx, SqlState.INVALID_CATALOG_NAME.code(), "database '" + h.database() + "' does not exist on node "
+          + settings.nodeId()
           + "; it serves '" + settings.database() + "' (jdbc:ordo://host:port/" + settings.database() + ")");
       return;
     }

@@ -105,7 +105,7 @@ final class Transaction {
         coordinator.appendOnly(TxnEntry.Kind.ROLLBACK, id);
         abortedWhy = "it was idle for more than " + idleTimeout.toSeconds()
             + " s (the idle-in-transaction timeout)";
-        abortedState = "25P03";
+        abortedState = SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT.code();
       }
     } finally {
       lock.unlock();
@@ -143,8 +143,7 @@ final class Transaction {
   Response statement(boolean batch, KeyRequest keys, List<TxnEntry.Statement> stmts,
       BiFunction<Outcome.Done, KeyRequest, Response> answer) throws SQLException {
     if (abortedWhy != null) {
-      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
-          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+      return abortedError();
     }
     boolean begins = id == null;
     if (begins) {
@@ -198,8 +197,7 @@ final class Transaction {
    */
   Response commitThen(Work work) throws SQLException {
     if (abortedWhy != null) {
-      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
-          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+      return abortedError();
     }
     if (id != null) {
       Response r = end(true);
@@ -216,8 +214,7 @@ final class Transaction {
    */
   Response aside(Work work) throws SQLException {
     if (abortedWhy != null) {
-      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
-          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+      return abortedError();
     }
     return work.run();
   }
@@ -243,7 +240,9 @@ final class Transaction {
       if (!commit) {
         return new Response.Ok();
       }
-      return new Response.Error(SqlState.SERIALIZATION_FAILURE.code().equals(state) ? state : "25P02", 0,
+      String answered = SqlState.SERIALIZATION_FAILURE.code().equals(state) ? state
+          : SqlState.IN_FAILED_SQL_TRANSACTION.code();
+      return new Response.Error(answered, 0,
           "the transaction was rolled back because " + why + "; nothing was committed", -1);
     }
     try {
@@ -278,6 +277,12 @@ final class Transaction {
     }
   }
 
+  /** The answer to anything but the end of a transaction that has failed already (25P02), saying why. */
+  private Response abortedError() {
+    return new Response.Error(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0, "current transaction is aborted, "
+        + "commands ignored until end of transaction block: " + abortedWhy + ". Call rollback().", -1);
+  }
+
   /** Waits (boundedly) until the {@code ROLLBACK} appended after a failed statement is in the log. */
   private void awaitAbortEntry() {
     java.util.concurrent.CompletableFuture<?> f = abortEntry;
@@ -307,8 +312,7 @@ final class Transaction {
   /** A statement of a read-only transaction: on its snapshot, taken at the first statement. */
   Response snapshotRead(Request.Execute e) throws SQLException {
     if (abortedWhy != null) {
-      return new Response.Error("25P02", 0, "current transaction is aborted, commands ignored until end of "
-          + "transaction block: " + abortedWhy + ". Call rollback().", -1);
+      return abortedError();
     }
     if (snapshot == null) {
       snapshot = coordinator.snapshot();

@@ -1,5 +1,6 @@
 package dev.ordo.proxy.txn;
 
+import dev.ordo.driver.SqlState;
 import dev.ordo.driver.wire.ResultData;
 
 /** What executing one log entry on a replica produced: the answer a client gets. */
@@ -26,4 +27,10 @@ public sealed interface Outcome {
    * @param statement index of the statement that failed
    */
   record Failed(String sqlState, int vendorCode, String message, int statement) implements Outcome {}
+
+  /** A statement of a transaction that has ended or failed already (25P02), saying {@code why}. */
+  static Failed inFailedTransaction(String why) {
+    return new Failed(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0, "current transaction is aborted (" + why
+        + "); commands ignored until end of transaction block: call rollback()", 0);
+  }
 }
