@@ -299,8 +299,7 @@ final class LogicalScheduler<W extends LogicalScheduler.Work> {
       return NOTHING; // nothing ran in it: it commits trivially
     }
     SqlState state = how.startsWith("deadlock") ? SqlState.SERIALIZATION_FAILURE : SqlState.IN_FAILED_SQL_TRANSACTION;
-    return new Outcome.Failed(state.code(), 0,
-        "the transaction was rolled back (" + how + "); nothing was committed", 0);
+    return Outcome.rolledBack(state, how);
   }
 
   private void request(Txn t, W work) throws ReplicaFault {

@@ -580,9 +580,7 @@ final class Scheduler {
         Bookkeeping.recordEnd(t.conn, t.id, op.pos(), low, code, t.failedState, seqs,
             Digests.end(t.id, code, t.failedState, t.outcomes), t.firstPos);
         if (commit) {
-          outcome = new Outcome.Failed(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0,
-              "the transaction was rolled back (" + t.failedWhy
-              + "); nothing was committed", 0);
+          outcome = Outcome.rolledBack(SqlState.IN_FAILED_SQL_TRANSACTION, t.failedWhy);
         }
       }
     } finally {

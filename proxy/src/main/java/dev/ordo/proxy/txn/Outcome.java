@@ -28,6 +28,11 @@ public sealed interface Outcome {
    */
   record Failed(String sqlState, int vendorCode, String message, int statement) implements Outcome {}
 
+  /** The answer to the {@code COMMIT} of a transaction that ended without committing, saying {@code why}. */
+  static Failed rolledBack(SqlState state, String why) {
+    return new Failed(state.code(), 0, "the transaction was rolled back (" + why + "); nothing was committed", 0);
+  }
+
   /** A statement of a transaction that has ended or failed already (25P02), saying {@code why}. */
   static Failed inFailedTransaction(String why) {
     return new Failed(SqlState.IN_FAILED_SQL_TRANSACTION.code(), 0, "current transaction is aborted (" + why
